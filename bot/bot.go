@@ -1,0 +1,222 @@
+// Package bot is the domain of complaintbot: customers, staff, cases,
+// ownership, the staff command grammar, the case policy, the engine that
+// applies inbound messages and wake-ups, and the outbox.
+//
+// It knows no platform's wire format. Adapters (bot/web, bot/slack,
+// bot/wechat) turn platform events into Inbound messages and deliver
+// Outbound ones; bot/redisstore keeps everything in Redis.
+package bot
+
+import (
+	"time"
+
+	"github.com/complaintbot/complaintbot/flows"
+)
+
+// Role says who sent an inbound message.
+type Role string
+
+// Roles.
+const (
+	CustomerRole Role = "customer"
+	StaffRole    Role = "staff"
+)
+
+// Attachment kinds.
+const (
+	Image = "image"
+	Voice = "voice"
+	File  = "file"
+	Video = "video"
+)
+
+// Attachment is a picture, voice note, file or video that came with a
+// message. The bot keeps the reference; the bytes stay on the platform.
+type Attachment struct {
+	Kind string `json:"kind"`
+	URL  string `json:"url,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// Inbound is one message from a platform, already turned into our terms.
+type Inbound struct {
+	// Channel is the platform: "web", "slack", "wechat".
+	Channel string
+	// ID is the platform's message id. Two messages with the same ID on the
+	// same channel are one message: the second is dropped. Empty means the
+	// platform gave none and the message is never de-duplicated.
+	ID string
+	// Role says whether a customer or a staff member wrote it.
+	Role Role
+	// User is the customer's id on the channel, or the staff member's name.
+	User string
+	// Name is a display name, when the platform gives one.
+	Name string
+	// Thread is, for staff messages, the id of the case whose thread the
+	// message was written in; empty outside a thread.
+	Thread string
+	// Text is what was written. It may be empty when there are attachments.
+	Text        string
+	Attachments []Attachment
+	// At is when the platform received the message; zero means now.
+	At time.Time
+}
+
+// CustomerKey returns the key that identifies a customer across the system:
+// the channel and the platform's id, "web:alice".
+func CustomerKey(channel, user string) string { return channel + ":" + user }
+
+// Audience says who an outbound message is for.
+type Audience string
+
+// Audiences.
+const (
+	ToCustomer Audience = "customer" // the customer, in their chat
+	ToTeam     Audience = "team"     // the team channel (or one case's thread in it)
+	ToStaff    Audience = "direct"   // one staff member, directly
+)
+
+// Kinds of outbound message.
+const (
+	KindText   = "text"
+	KindCard   = "card"
+	KindNotice = "notice" // to the team channel, seen only by Outbound.To
+)
+
+// Outbound is one message the bot sends. Outbound messages are written to
+// the outbox in the same commit as the change that caused them, and
+// delivered by a sender afterwards, at least once: adapters de-duplicate on
+// ID.
+type Outbound struct {
+	ID       string   `json:"id"`
+	Channel  string   `json:"channel"`
+	Audience Audience `json:"audience"`
+	// Customer is the customer's id on Channel (Audience ToCustomer).
+	Customer string `json:"customer,omitempty"`
+	// To is the staff member a direct message or a private notice is for.
+	To string `json:"to,omitempty"`
+	// Case is the case the message is about, if any.
+	Case string `json:"case,omitempty"`
+	// Thread is the case whose thread a team message belongs in; empty for
+	// the channel itself.
+	Thread string `json:"thread,omitempty"`
+	Kind   string `json:"kind"`
+	Text   string `json:"text"`
+	Card   *Card  `json:"card,omitempty"`
+	// Ref names this message so that a later one can replace it ("card:42").
+	Ref string `json:"ref,omitempty"`
+	// Edits is the Ref of the message this one replaces in place.
+	Edits string `json:"edits,omitempty"`
+	// Staff is the staff member a relayed message is from; empty for the bot.
+	Staff string    `json:"staff,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+// Status is where a case is in its life.
+type Status string
+
+// Case statuses.
+const (
+	Open      Status = "open"      // waiting for an owner
+	Claimed   Status = "claimed"   // an owner is working on it
+	Resolved  Status = "resolved"  // the owner says it is fixed; waiting for the customer
+	Confirmed Status = "confirmed" // the customer says it is fixed
+	Closed    Status = "closed"    // closed without the customer's answer
+	Withdrawn Status = "withdrawn" // the customer withdrew it; kept, never discarded
+)
+
+// Statuses lists every status, for indexes and listings.
+var Statuses = []Status{Open, Claimed, Resolved, Confirmed, Closed, Withdrawn}
+
+// Active reports whether a case with this status still needs the team.
+func (s Status) Active() bool { return s == Open || s == Claimed || s == Resolved }
+
+// Priority orders cases for the team.
+type Priority string
+
+// Priorities, most pressing first.
+const (
+	Urgent Priority = "urgent"
+	High   Priority = "high"
+	Normal Priority = "normal"
+	Low    Priority = "low"
+)
+
+// Event is one line of a case's history: who did what, when.
+type Event struct {
+	At     time.Time `json:"at"`
+	Who    string    `json:"who"` // staff name, "customer" or "bot"
+	What   string    `json:"what"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Case is one complaint, from the moment the intake ends to its close.
+type Case struct {
+	ID         string           `json:"id"`
+	Status     Status           `json:"status"`
+	Priority   Priority         `json:"priority"`
+	Urgent     bool             `json:"urgent"`
+	Risks      []flows.Risk     `json:"risks"`
+	Emotion    flows.Emotion    `json:"emotion"`
+	Complainer flows.Complainer `json:"complainer_type"`
+	Tip        string           `json:"tip"`
+	Lang       flows.Lang       `json:"language"`
+	Channel    string           `json:"channel"`
+	// Customer is the customer's key (CustomerKey); CustomerID their id on
+	// Channel and CustomerName their display name.
+	Customer     string       `json:"customer"`
+	CustomerID   string       `json:"customer_id"`
+	CustomerName string       `json:"customer_name,omitempty"`
+	Facts        flows.Facts  `json:"facts"`
+	Summary      string       `json:"summary"`
+	Incomplete   bool         `json:"incomplete,omitempty"`
+	Attachments  []Attachment `json:"attachments,omitempty"`
+	// Session numbers the customer's conversations; the case's transcript
+	// is the transcript of the session it came from.
+	Session int       `json:"session"`
+	Opened  time.Time `json:"opened"`
+	Updated time.Time `json:"updated"`
+	// FirstResponseDue is when a person must have answered (P5).
+	FirstResponseDue time.Time `json:"first_response_due"`
+	Owner            string    `json:"owner,omitempty"`
+	History          []Event   `json:"history"`
+}
+
+// Entry is one line of a transcript: every customer, bot and staff message,
+// attachments included, in order.
+type Entry struct {
+	At          time.Time    `json:"at"`
+	From        string       `json:"from"` // customer, bot, staff
+	Staff       string       `json:"staff,omitempty"`
+	ID          string       `json:"id,omitempty"` // platform message id of customer and staff messages
+	Text        string       `json:"text"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Internal entries (staff notes) are never shown to the customer.
+	Internal bool `json:"internal,omitempty"`
+}
+
+// Transcript senders.
+const (
+	FromCustomer = "customer"
+	FromBot      = "bot"
+	FromStaff    = "staff"
+)
+
+// Conversation is what the bot knows about one customer between messages.
+type Conversation struct {
+	Customer string `json:"customer"` // CustomerKey
+	Channel  string `json:"channel"`
+	User     string `json:"user"`
+	Name     string `json:"name,omitempty"`
+	// Session is the number of the customer's current (or last) intake.
+	Session int `json:"session"`
+	// Intake is the guided conversation in progress; nil when none is.
+	Intake *flows.State `json:"intake,omitempty"`
+	// Case is the id of the open case the customer is talking about.
+	Case string `json:"case,omitempty"`
+	// Recent holds the times of the customer's latest messages, for flood
+	// control.
+	Recent []time.Time `json:"recent,omitempty"`
+	// FloodNoticeAt is when the customer was last asked to slow down.
+	FloodNoticeAt time.Time `json:"flood_notice_at,omitzero"`
+}

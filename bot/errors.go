@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. They are stable: adapters map them to platform answers (HTTP
+// statuses, notices) in one table each.
+const (
+	EINVALID   = "invalid"   // the request is malformed
+	ETOOLARGE  = "too_large" // the request is bigger than allowed
+	ENOTFOUND  = "not_found" // no such case or customer
+	EFORBIDDEN = "forbidden" // the sender may not do this
+	ECONFLICT  = "conflict"  // the state moved under us; retry
+	EINTERNAL  = "internal"  // our fault
+)
+
+// Error is the one error type of the domain: a stable code, the operation
+// that failed, a message fit to show the person who caused it, and the
+// underlying error, if any.
+type Error struct {
+	Code    string
+	Op      string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	s := e.Op
+	if s != "" {
+		s += ": "
+	}
+	if e.Message != "" {
+		s += e.Message
+	} else {
+		s += e.Code
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, op, format string, args ...any) *Error {
+	return &Error{Code: code, Op: op, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic one for internal errors (whose details are logged, not shown).
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL && e.Message != "" {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// Sentinel errors of the store.
+var (
+	// ErrConflict means the customer's state changed since it was loaded.
+	ErrConflict = &Error{Code: ECONFLICT, Op: "commit", Message: "state changed since it was loaded"}
+	// ErrDuplicate means the message was already committed.
+	ErrDuplicate = errors.New("duplicate message")
+)

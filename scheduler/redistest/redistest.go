@@ -1,0 +1,204 @@
+// Package redistest starts throwaway redis-server processes for tests.
+//
+// Every test that needs Redis gets a real redis-server, started on a free
+// loopback port in a temporary directory and stopped when the test ends. There
+// is no mock: the scripts, transactions and streams the product relies on run
+// on the same server they run on in production.
+//
+// It lives under scheduler because scheduler is the lowest package of ours
+// that talks to Redis, and every other package may import it (dependencies
+// point from cmd and bot towards scheduler, never back).
+package redistest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Server is one redis-server process owned by a test.
+type Server struct {
+	// Addr is the host:port the server listens on.
+	Addr string
+
+	bin    string
+	dir    string
+	port   int
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the running process has been reaped
+}
+
+// Binary returns the redis-server executable the tests use: $REDIS_SERVER if
+// set, otherwise redis-server from $PATH or the usual install locations.
+func Binary() (string, error) {
+	if p := os.Getenv("REDIS_SERVER"); p != "" {
+		return p, nil
+	}
+	if p, err := exec.LookPath("redis-server"); err == nil {
+		return p, nil
+	}
+	for _, p := range []string{"/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("redis-server not found: run `make test`, which installs it, or set REDIS_SERVER to its path")
+}
+
+// Start starts a fresh, empty redis-server for tb and stops it when tb ends.
+// It fails the test (never skips it) when no redis-server can be started.
+func Start(tb testing.TB, extraArgs ...string) *Server {
+	tb.Helper()
+	bin, err := Binary()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &Server{bin: bin, dir: tb.TempDir()}
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			tb.Fatalf("redistest: find a free port: %v", err)
+		}
+		s.port = port
+		if lastErr = s.start(extraArgs); lastErr == nil {
+			tb.Cleanup(s.Stop)
+			return s
+		}
+	}
+	tb.Fatalf("redistest: start redis-server: %v", lastErr)
+	return nil
+}
+
+// URL returns a redis:// URL for the server, as REDIS_URL would hold it.
+func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
+
+// Client returns a go-redis client connected to the server, closed when tb ends.
+func (s *Server) Client(tb testing.TB) *redis.Client {
+	tb.Helper()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Stop stops the server and waits for it to exit. It is safe to call twice.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+	s.cmd = nil
+}
+
+// Restart stops the server and starts it again on the same port. With
+// persistence enabled (Start(tb, "--appendonly", "yes")) the data survives.
+func (s *Server) Restart(tb testing.TB, extraArgs ...string) {
+	tb.Helper()
+	if s.cmd != nil {
+		// SHUTDOWN lets the server write its append-only file before exiting.
+		c := redis.NewClient(&redis.Options{Addr: s.Addr})
+		_ = c.Shutdown(context.Background()).Err()
+		c.Close()
+		select {
+		case <-s.exited:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.exited
+		}
+		s.cmd = nil
+	}
+	if err := s.start(extraArgs); err != nil {
+		tb.Fatalf("redistest: restart redis-server: %v", err)
+	}
+}
+
+func (s *Server) start(extraArgs []string) error {
+	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
+	args := []string{
+		"--port", strconv.Itoa(s.port),
+		"--bind", "127.0.0.1",
+		"--dir", s.dir,
+		"--save", "",
+		"--appendonly", "no",
+		"--protected-mode", "no",
+		"--daemonize", "no",
+		"--loglevel", "warning",
+	}
+	args = append(args, extraArgs...)
+	cmd := exec.Command(s.bin, args...)
+	logf, err := os.Create(filepath.Join(s.dir, "redis.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() {
+		// The only Wait on the process: Stop and Restart wait on exited.
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return fmt.Errorf("redis-server exited at start: %s", tail(filepath.Join(s.dir, "redis.log")))
+		default:
+		}
+		if ping(s.Addr) {
+			s.cmd, s.exited = cmd, exited
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	<-exited
+	return fmt.Errorf("redis-server did not answer PING within 10s: %s", tail(filepath.Join(s.dir, "redis.log")))
+}
+
+func ping(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	return err == nil && strings.HasPrefix(line, "+PONG")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	s := strings.TrimSpace(string(b))
+	if len(s) > 500 {
+		s = s[len(s)-500:]
+	}
+	return s
+}
