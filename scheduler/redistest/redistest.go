@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,19 +42,89 @@ type Server struct {
 
 // Binary returns the redis-server executable the tests use: $REDIS_SERVER if
 // set, otherwise redis-server from $PATH or the usual install locations.
+// When there is none, it installs Debian's redis-server package with
+// apt-get (as root, or through password-less sudo), saying so on stderr;
+// test binaries running at the same time wait for one another.
 func Binary() (string, error) {
 	if p := os.Getenv("REDIS_SERVER"); p != "" {
 		return p, nil
 	}
-	if p, err := exec.LookPath("redis-server"); err == nil {
+	if p := find(); p != "" {
 		return p, nil
 	}
-	for _, p := range []string{"/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server"} {
+	installOnce.Do(func() { installErr = install() })
+	if p := find(); p != "" {
+		return p, nil
+	}
+	return "", fmt.Errorf("redis-server not found and could not be installed (%v): install it (apt-get install redis-server, brew install redis) or set REDIS_SERVER to its path", installErr)
+}
+
+func find() string {
+	if p, err := exec.LookPath("redis-server"); err == nil {
+		return p
+	}
+	for _, p := range []string{"/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server", "/opt/homebrew/bin/redis-server"} {
 		if _, err := os.Stat(p); err == nil {
-			return p, nil
+			return p
 		}
 	}
-	return "", fmt.Errorf("redis-server not found: run `make test`, which installs it, or set REDIS_SERVER to its path")
+	return ""
+}
+
+var (
+	installOnce sync.Once
+	installErr  error
+)
+
+// install installs redis-server from Debian's packages. A lock file keeps
+// the test binaries of one `go test ./...` (separate processes) from
+// running apt-get at the same time.
+func install() error {
+	apt, err := exec.LookPath("apt-get")
+	if err != nil {
+		return fmt.Errorf("no apt-get on this machine")
+	}
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "complaintbot-redis-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if find() != "" {
+		return nil // another test binary installed it while we waited
+	}
+	var prefix []string
+	if os.Geteuid() != 0 {
+		sudo, err := exec.LookPath("sudo")
+		if err != nil {
+			return fmt.Errorf("not root and no sudo")
+		}
+		prefix = []string{sudo, "-n"}
+	}
+	fmt.Fprintln(os.Stderr, "redistest: redis-server is missing; installing Debian's redis-server package with apt-get (the tests start their own throwaway servers)")
+	runApt := func(args ...string) error {
+		argv := append(append(append([]string{}, prefix...), apt), args...)
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("apt-get %s: %v: %s", strings.Join(args, " "), err, tailString(string(out)))
+		}
+		return nil
+	}
+	if err := runApt("install", "-y", "-qq", "redis-server"); err != nil {
+		// A fresh machine may have no package lists yet.
+		if err := runApt("update", "-qq"); err != nil {
+			return err
+		}
+		if err := runApt("install", "-y", "-qq", "redis-server"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Start starts a fresh, empty redis-server for tb and stops it when tb ends.
@@ -196,7 +268,11 @@ func freePort() (int, error) {
 
 func tail(path string) string {
 	b, _ := os.ReadFile(path)
-	s := strings.TrimSpace(string(b))
+	return tailString(string(b))
+}
+
+func tailString(s string) string {
+	s = strings.TrimSpace(s)
 	if len(s) > 500 {
 		s = s[len(s)-500:]
 	}
