@@ -180,6 +180,12 @@ type Case struct {
 	FirstResponseDue time.Time `json:"first_response_due"`
 	Owner            string    `json:"owner,omitempty"`
 	History          []Event   `json:"history"`
+	// Intake says how the intake ended: confirmed, human, withdrawn or
+	// incomplete.
+	Intake flows.End `json:"intake"`
+	// RepeatAsks counts the times the customer was asked for something
+	// they had already given. It must stay 0.
+	RepeatAsks int `json:"repeat_asks"`
 }
 
 // Entry is one line of a transcript: every customer, bot and staff message,
@@ -219,4 +225,15 @@ type Conversation struct {
 	Recent []time.Time `json:"recent,omitempty"`
 	// FloodNoticeAt is when the customer was last asked to slow down.
 	FloodNoticeAt time.Time `json:"flood_notice_at,omitzero"`
+	// Lang is the language the customer last spoke in.
+	Lang flows.Lang `json:"lang,omitempty"`
+	// Attachments collects what came with the intake's messages; they move
+	// onto the case when it opens.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// AckAt is when the customer's latest messages to their open case are
+	// acknowledged, once per burst; zero when nothing waits.
+	AckAt time.Time `json:"ack_at,omitzero"`
+	// Said remembers the variant last used for each catalogue key said to
+	// this customer outside an intake, so the bot varies its words.
+	Said map[string]int `json:"said,omitempty"`
 }

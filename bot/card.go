@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/complaintbot/complaintbot/flows"
@@ -27,4 +28,108 @@ type Card struct {
 	Opened     time.Time        `json:"opened"`
 	Due        time.Time        `json:"first_response_due"`
 	Owner      string           `json:"owner,omitempty"`
+}
+
+// cardOf returns the card of a case.
+func (e *Engine) cardOf(c *Case) *Card {
+	st := flows.State{Facts: c.Facts, Lang: c.Lang}
+	return &Card{
+		Case:       c.ID,
+		Status:     c.Status,
+		Priority:   c.Priority,
+		Urgent:     c.Urgent,
+		Risks:      c.Risks,
+		Emotion:    c.Emotion,
+		Complainer: c.Complainer,
+		Tip:        c.Tip,
+		Channel:    c.Channel,
+		Customer:   c.DisplayName(),
+		Lang:       c.Lang,
+		Summary:    c.Summary,
+		Facts:      c.Facts,
+		Outcome:    st.OutcomeWords(e.cfg.Catalog, e.cfg.TeamLang),
+		Incomplete: c.Incomplete,
+		Opened:     c.Opened,
+		Due:        c.FirstResponseDue,
+		Owner:      c.Owner,
+	}
+}
+
+// DisplayName is the customer's name as staff see it: the display name, or
+// the id on the channel.
+func (c *Case) DisplayName() string {
+	if c.CustomerName != "" {
+		return c.CustomerName
+	}
+	return c.CustomerID
+}
+
+// card returns the outbound message that posts a case's card to the team
+// channel (update false) or replaces the card already posted (update true).
+func (e *Engine) card(c *Case, now time.Time, update bool) Outbound {
+	m := e.toTeam(c.ID, "", KindCard, e.cardText(c), now)
+	m.Card = e.cardOf(c)
+	if update {
+		m.Edits = "card:" + c.ID
+	} else {
+		m.Ref = "card:" + c.ID
+	}
+	return m
+}
+
+// cardText renders a case's card as plain text, in the team's language, for
+// platforms without structured cards and for the web feed's "text".
+func (e *Engine) cardText(c *Case) string {
+	lang := e.cfg.TeamLang
+	word := func(key string) string { return e.say(lang, key, nil) }
+	var risks []string
+	for _, r := range c.Risks {
+		risks = append(risks, word("risk."+string(r)))
+	}
+	var facts []string
+	for _, slot := range flows.Slots {
+		if slot == flows.Grievance || slot == flows.Outcome {
+			continue
+		}
+		f := c.Facts[slot]
+		if !f.Known() {
+			continue
+		}
+		v := f.Value
+		if slot == flows.When && f.Date != "" {
+			v = f.Date
+		}
+		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": word("fact." + string(slot)), "Value": v}))
+	}
+	owner := c.Owner
+	if owner == "" {
+		owner = word("team.nobody")
+	}
+	st := flows.State{Facts: c.Facts}
+	outcome := st.OutcomeWords(e.cfg.Catalog, lang)
+	if outcome == "" {
+		outcome = word("team.none")
+	}
+	sep := " · "
+	return e.say(lang, "team.card", map[string]any{
+		"ID":         c.ID,
+		"Urgent":     c.Urgent,
+		"Priority":   word("priority." + string(c.Priority)),
+		"Status":     word("status." + string(c.Status)),
+		"Risks":      strings.Join(risks, ", "),
+		"Incomplete": c.Incomplete,
+		"Customer":   c.DisplayName(),
+		"Channel":    c.Channel,
+		"Lang":       string(c.Lang),
+		"Emotion":    word("emotion." + c.Emotion.String()),
+		"Type":       word("type." + string(c.Complainer)),
+		"Tip":        c.Tip,
+		"Summary":    c.Summary,
+		"Outcome":    outcome,
+		"Facts":      strings.Join(facts, sep),
+		"Opened":     c.Opened.In(e.cfg.Location).Format("2006-01-02 15:04"),
+		"Due":        c.FirstResponseDue.In(e.cfg.Location).Format("2006-01-02 15:04"),
+		"Owner":      owner,
+		"Claim":      c.Owner == "" && c.Status == Open,
+	})
 }

@@ -13,6 +13,7 @@ const (
 	ENOTFOUND  = "not_found" // no such case or customer
 	EFORBIDDEN = "forbidden" // the sender may not do this
 	ECONFLICT  = "conflict"  // the state moved under us; retry
+	EDUPLICATE = "duplicate" // the message was handled before
 	EINTERNAL  = "internal"  // our fault
 )
 
@@ -76,6 +77,7 @@ func ErrorMessage(err error) string {
 var (
 	// ErrConflict means the customer's state changed since it was loaded.
 	ErrConflict = &Error{Code: ECONFLICT, Op: "commit", Message: "state changed since it was loaded"}
-	// ErrDuplicate means the message was already committed.
-	ErrDuplicate = errors.New("duplicate message")
+	// ErrDuplicate means the message was already committed. It takes
+	// precedence over ErrConflict.
+	ErrDuplicate = &Error{Code: EDUPLICATE, Op: "commit", Message: "message already handled"}
 )

@@ -16,6 +16,10 @@ type Fact struct {
 	Currency string  `json:"currency,omitempty"`
 	// Source lists the ids of the messages the fact was read from.
 	Source []string `json:"source,omitempty"`
+	// Number and Product are the parts of an Order fact: the order, model,
+	// serial or tracking number, and the product's name.
+	Number  string `json:"number,omitempty"`
+	Product string `json:"product,omitempty"`
 	// Skipped is set when the customer could not say ("不知道", "skip");
 	// the bot does not ask again.
 	Skipped bool `json:"skipped,omitempty"`

@@ -1,0 +1,458 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/complaintbot/complaintbot/flows"
+)
+
+// Config is what the engine needs from the deployment. Zero values get the
+// defaults documented on each field.
+type Config struct {
+	// Team is the channel the team works in (its feed, threads, cards):
+	// "web" by default.
+	Team string
+	// TeamLang is the language of the team channel; English by default.
+	TeamLang flows.Lang
+	// Staff and Supervisors may run staff commands. Supervisors are staff.
+	Staff       []string
+	Supervisors []string
+	// Quiet is how long the bot waits after a customer's last message
+	// before it answers the burst (QUIET_WINDOW, default 3 s).
+	Quiet time.Duration
+	// FirstResponse is the first-response target (FIRST_RESPONSE_TARGET,
+	// default 15 min), told to the customer as the time window.
+	FirstResponse time.Duration
+	// Location is the bot's time zone; relative dates in customer text are
+	// read in it. UTC by default.
+	Location *time.Location
+	// Catalog is the wording; the default catalogue when nil.
+	Catalog *flows.Catalog
+	// FloodLimit messages within FloodWindow make the customer a flooder,
+	// who is asked (once per window) to slow down; nothing is dropped.
+	// Defaults: 20 messages in 10 s.
+	FloodLimit  int
+	FloodWindow time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.Team == "" {
+		c.Team = "web"
+	}
+	if c.TeamLang == "" {
+		c.TeamLang = flows.EN
+	}
+	if c.Quiet <= 0 {
+		c.Quiet = 3 * time.Second
+	}
+	if c.FirstResponse <= 0 {
+		c.FirstResponse = 15 * time.Minute
+	}
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.Catalog == nil {
+		c.Catalog = flows.MustCatalog()
+	}
+	if c.FloodLimit <= 0 {
+		c.FloodLimit = 20
+	}
+	if c.FloodWindow <= 0 {
+		c.FloodWindow = 10 * time.Second
+	}
+}
+
+// Engine applies inbound messages and wake-ups to the store: it loads what
+// a message touches, decides (with flows for the intake), and commits the
+// result as one atomic change, retrying from a fresh load when the state
+// moved underneath.
+type Engine struct {
+	store Store
+	cfg   Config
+	now   func() time.Time
+	log   *slog.Logger
+	// poke is told about every wake-up committed, so the local scheduler
+	// can fire it on time instead of at its next tick.
+	poke func(time.Time)
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithClock makes the engine read time from now instead of the system clock.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithLogger sets the engine's logger.
+func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+
+// WithPoke registers a function told about the time of every wake-up the
+// engine commits.
+func WithPoke(poke func(time.Time)) Option { return func(e *Engine) { e.poke = poke } }
+
+// NewEngine returns an engine over the store.
+func NewEngine(store Store, cfg Config, opts ...Option) *Engine {
+	cfg.setDefaults()
+	e := &Engine{store: store, cfg: cfg, now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Config returns the engine's configuration, defaults filled in.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Receipt tells the sender of an inbound message what became of it.
+type Receipt struct {
+	// ID is the message's id: the platform's, or one the engine made up.
+	ID string
+	// Duplicate is set when the message had been received before and was
+	// dropped.
+	Duplicate bool
+}
+
+// maxAttempts bounds the optimistic-concurrency retries of one message. A
+// customer's state is only contended by that customer's own messages, their
+// case's staff and their wake-ups, so a handful of attempts is plenty; the
+// bound turns a livelock into an error instead of a hang.
+const maxAttempts = 50
+
+// Handle applies one inbound message. It returns once the message and
+// everything it causes are committed (replies are queued in the outbox, not
+// yet delivered). Bad input returns an EINVALID or ETOOLARGE *Error and
+// changes nothing; staff commands from non-staff return EFORBIDDEN.
+func (e *Engine) Handle(ctx context.Context, in Inbound) (Receipt, error) {
+	in, err := Normalize(in)
+	if err != nil {
+		return Receipt{}, err
+	}
+	dedupe := ""
+	if in.ID != "" {
+		dedupe = in.Channel + ":" + in.ID
+	} else {
+		in.ID = newID()
+	}
+	switch in.Role {
+	case CustomerRole:
+		return e.handleCustomer(ctx, in, dedupe)
+	case StaffRole:
+		return e.handleStaff(ctx, in, dedupe)
+	}
+	return Receipt{}, Errorf(EINVALID, "message", "role must be customer or staff")
+}
+
+// update runs one load → decide → commit cycle, retrying on conflict. decide
+// returns nil when there is nothing to commit.
+func (e *Engine) update(ctx context.Context, op, customer, caseID, dedupe string, decide func(*Snapshot, time.Time) (*Change, error)) (dup bool, err error) {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		snap, err := e.store.Load(ctx, customer, caseID, dedupe)
+		if err != nil {
+			return false, fmt.Errorf("%s: load %s: %w", op, customer, err)
+		}
+		if snap.Seen {
+			return true, nil
+		}
+		ch, err := decide(snap, e.now().In(e.cfg.Location))
+		if err != nil || ch == nil {
+			return false, err
+		}
+		ch.Customer, ch.Version, ch.Dedupe = customer, snap.Version, dedupe
+		switch err := e.store.Commit(ctx, ch); {
+		case err == nil:
+			e.poked(ch)
+			return false, nil
+		case errors.Is(err, ErrDuplicate):
+			return true, nil
+		case errors.Is(err, ErrConflict):
+			backoff(ctx, attempt)
+			continue
+		default:
+			return false, fmt.Errorf("%s: commit %s: %w", op, customer, err)
+		}
+	}
+	return false, &Error{Code: ECONFLICT, Op: op, Message: "too much contention; try again"}
+}
+
+func (e *Engine) poked(ch *Change) {
+	if e.poke == nil {
+		return
+	}
+	for _, at := range ch.WakeUps {
+		if !at.IsZero() {
+			e.poke(at)
+		}
+	}
+}
+
+// backoff waits a little, more after each failed attempt, so that writers
+// contending for one customer take turns instead of colliding forever.
+func backoff(ctx context.Context, attempt int) {
+	if attempt == 0 {
+		return
+	}
+	limit := time.Duration(min(attempt, 10)) * time.Millisecond
+	n, _ := rand.Int(rand.Reader, big.NewInt(int64(limit)))
+	t := time.NewTimer(time.Duration(n.Int64()))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// ConvWakeUp names the wake-up of a customer's conversation.
+func ConvWakeUp(customer string) string { return "conv:" + customer }
+
+// CaseWakeUp names the wake-up of a case.
+func CaseWakeUp(id string) string { return "case:" + id }
+
+func (e *Engine) handleCustomer(ctx context.Context, in Inbound, dedupe string) (Receipt, error) {
+	customer := CustomerKey(in.Channel, in.User)
+	dup, err := e.update(ctx, "customer message", customer, "", dedupe, func(snap *Snapshot, now time.Time) (*Change, error) {
+		return e.customerMessage(snap, in, now), nil
+	})
+	if err != nil {
+		return Receipt{}, err
+	}
+	return Receipt{ID: in.ID, Duplicate: dup}, nil
+}
+
+// customerMessage decides what one customer message changes.
+func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Change {
+	conv := snap.Conv
+	if conv == nil {
+		conv = &Conversation{Customer: snap.Customer, Channel: in.Channel, User: in.User}
+	}
+	if in.Name != "" {
+		conv.Name = in.Name
+	}
+	ch := &Change{Conv: conv, WakeUps: map[string]time.Time{}}
+	entry := Entry{At: now, From: FromCustomer, ID: in.ID, Text: in.Text, Attachments: in.Attachments}
+
+	e.floodControl(conv, ch, now)
+
+	if c := snap.Case; c != nil && conv.Case == c.ID && c.Status.Active() && !wantsNewComplaint(in.Text) {
+		e.caseMessage(conv, c, ch, entry, now)
+		return ch
+	}
+
+	if conv.Intake == nil || !conv.Intake.Open() {
+		conv.Session++
+		conv.Intake = &flows.State{}
+		conv.Case = ""
+		conv.Attachments = nil
+	}
+	conv.Attachments = append(conv.Attachments, in.Attachments...)
+	at := conv.Intake.Receive(flows.Message{ID: in.ID, Text: in.Text, Media: kinds(in.Attachments), At: now}, e.flowsConfig())
+	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: conv.Session, Entries: []Entry{entry}})
+	ch.WakeUps[ConvWakeUp(conv.Customer)] = at
+	return ch
+}
+
+// wantsNewComplaint reports whether a customer with an open case is starting
+// another one ("新投诉", "new complaint").
+func wantsNewComplaint(text string) bool {
+	a := flows.Analyze(text, flows.Context{})
+	return a.Has(flows.NewComplaint)
+}
+
+// floodControl asks a customer who sends more than FloodLimit messages in
+// FloodWindow to slow down, once per window. Every message is still kept
+// and answered: nothing a customer says is lost.
+func (e *Engine) floodControl(conv *Conversation, ch *Change, now time.Time) {
+	cut := now.Add(-e.cfg.FloodWindow)
+	recent := conv.Recent[:0]
+	for _, t := range conv.Recent {
+		if t.After(cut) {
+			recent = append(recent, t)
+		}
+	}
+	conv.Recent = append(recent, now)
+	if len(conv.Recent) <= e.cfg.FloodLimit || conv.FloodNoticeAt.After(cut) {
+		return
+	}
+	conv.FloodNoticeAt = now
+	lang := e.customerLang(conv)
+	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, "", e.say(lang, "flood", nil), now))
+	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: max(conv.Session, 1), Entries: []Entry{{At: now, From: FromBot, Text: ch.Outbox[len(ch.Outbox)-1].Text}}})
+}
+
+func (e *Engine) customerLang(conv *Conversation) flows.Lang {
+	if conv.Intake != nil && conv.Intake.Lang != "" {
+		return conv.Intake.Lang
+	}
+	if conv.Lang != "" {
+		return conv.Lang
+	}
+	return flows.ZH
+}
+
+func kinds(as []Attachment) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Kind)
+	}
+	return out
+}
+
+func (e *Engine) flowsConfig() flows.Config {
+	return flows.Config{Catalog: e.cfg.Catalog, Quiet: e.cfg.Quiet, Window: e.cfg.FirstResponse}
+}
+
+// say words a catalogue entry (first variant) in lang.
+func (e *Engine) say(lang flows.Lang, key string, data map[string]any) string {
+	return e.cfg.Catalog.Text(lang, key, 1, data)
+}
+
+func (e *Engine) toCustomer(conv *Conversation, caseID, text string, now time.Time) Outbound {
+	return Outbound{ID: newID(), Channel: conv.Channel, Audience: ToCustomer, Customer: conv.User, Case: caseID, Kind: KindText, Text: text, At: now}
+}
+
+func (e *Engine) toTeam(caseID, thread, kind, text string, now time.Time) Outbound {
+	return Outbound{ID: newID(), Channel: e.cfg.Team, Audience: ToTeam, Case: caseID, Thread: thread, Kind: kind, Text: text, At: now}
+}
+
+// Wake runs what a wake-up is for: answering a burst of customer messages
+// after the quiet window, or the case policy. It is safe to run twice for
+// the same wake-up (it reads what was already done from the state) and it
+// always leaves the name's next wake-up set, or cleared when there is none.
+func (e *Engine) Wake(ctx context.Context, name string, due time.Time) error {
+	switch {
+	case strings.HasPrefix(name, "conv:"):
+		customer := strings.TrimPrefix(name, "conv:")
+		_, err := e.update(ctx, "wake "+name, customer, "", "", func(snap *Snapshot, now time.Time) (*Change, error) {
+			return e.wakeConversation(ctx, snap, now)
+		})
+		return err
+	case strings.HasPrefix(name, "case:"):
+		return e.wakeCase(ctx, strings.TrimPrefix(name, "case:"))
+	}
+	e.log.Warn("unknown wake-up ignored", "name", name)
+	return nil
+}
+
+// wakeConversation answers the customer's pending burst when it is due.
+func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.Time) (*Change, error) {
+	conv := snap.Conv
+	if conv == nil {
+		return nil, nil
+	}
+	ch := &Change{WakeUps: map[string]time.Time{}}
+	name := ConvWakeUp(conv.Customer)
+	if conv.AckAt.IsZero() && (conv.Intake == nil || !conv.Intake.Pending()) {
+		ch.WakeUps[name] = time.Time{}
+		return ch, nil
+	}
+	ch.Conv = conv
+	if !conv.AckAt.IsZero() {
+		if now.Before(conv.AckAt) {
+			ch.WakeUps[name] = conv.AckAt
+			return ch, nil
+		}
+		e.ackCaseMessages(conv, snap.Case, ch, now)
+	}
+	if st := conv.Intake; st != nil && st.Pending() {
+		if now.Before(st.AnswerAt) {
+			ch.WakeUps[name] = st.AnswerAt
+			return ch, nil
+		}
+		turn := st.Answer(now, e.flowsConfig())
+		if turn.Reply != "" {
+			e.botSays(conv, "", ch, turn.Reply, now)
+		}
+		if turn.End != "" {
+			if err := e.openCase(ctx, conv, ch, now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if _, set := ch.WakeUps[name]; !set {
+		ch.WakeUps[name] = time.Time{}
+	}
+	return ch, nil
+}
+
+// botSays queues a bot message to the customer and writes it to the
+// transcript of the customer's current session.
+func (e *Engine) botSays(conv *Conversation, caseID string, ch *Change, text string, now time.Time) {
+	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, caseID, text, now))
+	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: conv.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
+}
+
+// openCase turns the finished intake into a case: numbered, assessed,
+// summarised, with its transcript, announced to the team, and closed to the
+// customer with the case number, what happens next and when (P7).
+func (e *Engine) openCase(ctx context.Context, conv *Conversation, ch *Change, now time.Time) error {
+	id, err := e.store.NextCaseID(ctx)
+	if err != nil {
+		return fmt.Errorf("open case: %w", err)
+	}
+	st := conv.Intake
+	c := e.newCase(id, conv, st, now)
+	e.botSays(conv, id, ch, st.Close(id, e.flowsConfig()), now)
+	conv.Case = id
+	conv.Lang = st.Lang
+	conv.Intake = nil
+	conv.Attachments = nil
+	ch.Cases = append(ch.Cases, c)
+	ch.Outbox = append(ch.Outbox, e.card(c, now, false))
+	e.caseOpened(c, ch, now)
+	return nil
+}
+
+// newCase builds the case record from a finished intake.
+func (e *Engine) newCase(id string, conv *Conversation, st *flows.State, now time.Time) *Case {
+	status := Open
+	if st.End == flows.Withdrew {
+		status = Withdrawn
+	}
+	c := &Case{
+		ID:           id,
+		Status:       status,
+		Emotion:      st.Emotion,
+		Risks:        append([]flows.Risk{}, st.Risks...),
+		Lang:         st.Lang,
+		Channel:      conv.Channel,
+		Customer:     conv.Customer,
+		CustomerID:   conv.User,
+		CustomerName: conv.Name,
+		Facts:        st.Facts,
+		Summary:      st.CaseSummary(e.cfg.Catalog),
+		Incomplete:   st.End == flows.GaveUp,
+		Attachments:  conv.Attachments,
+		Session:      conv.Session,
+		Opened:       now,
+		Updated:      now,
+		Intake:       st.End,
+		RepeatAsks:   st.RepeatAsks,
+	}
+	if c.Facts == nil {
+		c.Facts = flows.Facts{}
+	}
+	c.Complainer = st.Complainer()
+	c.Tip = e.say(e.cfg.TeamLang, "tip."+string(c.Complainer), nil)
+	c.Priority, c.Urgent = assess(st)
+	if status == Withdrawn {
+		c.Priority, c.Urgent = Low, false
+	}
+	c.FirstResponseDue = e.firstResponseDue(now)
+	c.History = append(c.History, Event{At: now, Who: "bot", What: "opened", Detail: string(st.End)})
+	return c
+}
+
+func (e *Engine) firstResponseDue(now time.Time) time.Time { return now.Add(e.cfg.FirstResponse) }
+
+// newID returns a random identifier for outbound messages.
+func newID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,181 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/complaintbot/complaintbot/bot"
+)
+
+// senders is the consumer group every outbox stream is read through.
+const senders = "senders"
+
+// ReadOutbox returns up to max messages of the channel's outbox for
+// consumer, oldest first.
+//
+// It first takes over messages another consumer (or this one, before a
+// restart) read but did not acknowledge for Options.ClaimAfter, so that a
+// dead sender's messages are delivered by another. When there are none it
+// reads new messages, waiting up to block for one to arrive (block <= 0:
+// not at all). It costs two round trips, the second of which may wait.
+// go-redis does not interrupt a waiting read when ctx is cancelled (unless
+// the client has ContextTimeoutEnabled), so keep block short, a few seconds,
+// for a prompt shutdown.
+//
+// A message that cannot be decoded (never written by this package) is
+// acknowledged, so it stops coming back, but left in the stream for
+// inspection; it is not returned.
+func (s *Store) ReadOutbox(ctx context.Context, channel, consumer string, max int, block time.Duration) ([]bot.OutboxItem, error) {
+	const op = "redisstore.ReadOutbox"
+	if max < 1 {
+		return nil, bot.Errorf(bot.EINVALID, op, "max must be at least 1, not %d", max)
+	}
+	if consumer == "" {
+		return nil, bot.Errorf(bot.EINVALID, op, "no consumer")
+	}
+	stream := s.outboxKey(channel)
+	if err := s.ensureGroup(ctx, stream); err != nil {
+		return nil, internalError(op, err)
+	}
+	items, err := s.readOutbox(ctx, stream, consumer, max, block)
+	if isNoGroup(err) {
+		// The stream was deleted (FLUSHDB, a restore) since this process
+		// created the group: create it again, once.
+		s.forgetGroup(stream)
+		if err := s.ensureGroup(ctx, stream); err != nil {
+			return nil, internalError(op, err)
+		}
+		items, err = s.readOutbox(ctx, stream, consumer, max, block)
+	}
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	return items, nil
+}
+
+func (s *Store) readOutbox(ctx context.Context, stream, consumer string, count int, block time.Duration) ([]bot.OutboxItem, error) {
+	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream:   stream,
+		Group:    senders,
+		Consumer: consumer,
+		MinIdle:  s.opts.ClaimAfter,
+		Start:    s.cursor(stream),
+		Count:    int64(count),
+	}).Result()
+	if err != nil {
+		return nil, err
+	}
+	s.setCursor(stream, next)
+	if len(msgs) == 0 {
+		args := &redis.XReadGroupArgs{
+			Group:    senders,
+			Consumer: consumer,
+			Streams:  []string{stream, ">"},
+			Count:    int64(count),
+			Block:    -1, // go-redis: a negative Block sends no BLOCK; 0 would wait forever
+		}
+		if block > 0 {
+			args.Block = max(block, time.Millisecond) // BLOCK counts whole ms; 0 ms is forever
+		}
+		streams, err := s.rdb.XReadGroup(ctx, args).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, err
+		}
+		for _, st := range streams {
+			msgs = append(msgs, st.Messages...)
+		}
+	}
+	items := make([]bot.OutboxItem, 0, len(msgs))
+	var bad []string
+	for _, m := range msgs {
+		var it bot.OutboxItem
+		it.StreamID = m.ID
+		raw, ok := m.Values["m"].(string)
+		if !ok || json.Unmarshal([]byte(raw), &it.Message) != nil {
+			bad = append(bad, m.ID)
+			continue
+		}
+		items = append(items, it)
+	}
+	if len(bad) > 0 {
+		if err := s.rdb.XAck(ctx, stream, senders, bad...).Err(); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// AckOutbox removes delivered messages from the channel's outbox, in one
+// round trip (XACK and XDEL in one transaction). Acknowledging a message
+// twice, or one that is not there, is harmless.
+func (s *Store) AckOutbox(ctx context.Context, channel string, streamIDs ...string) error {
+	if len(streamIDs) == 0 {
+		return nil
+	}
+	stream := s.outboxKey(channel)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.XAck(ctx, stream, senders, streamIDs...)
+		p.XDel(ctx, stream, streamIDs...)
+		return nil
+	})
+	if err != nil {
+		return internalError("redisstore.AckOutbox", err)
+	}
+	return nil
+}
+
+// ensureGroup creates the senders group of the stream, and the stream,
+// unless this process already did. The group starts at the beginning of the
+// stream ("0"), so messages committed before any sender ever ran are
+// delivered too; acknowledged messages are deleted, so nothing is delivered
+// twice because of it.
+func (s *Store) ensureGroup(ctx context.Context, stream string) error {
+	s.mu.Lock()
+	done := s.groups[stream]
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	err := s.rdb.XGroupCreateMkStream(ctx, stream, senders, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return err
+	}
+	s.mu.Lock()
+	s.groups[stream] = true
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Store) forgetGroup(stream string) {
+	s.mu.Lock()
+	delete(s.groups, stream)
+	delete(s.cursors, stream)
+	s.mu.Unlock()
+}
+
+func isNoGroup(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "NOGROUP")
+}
+
+// cursor returns where the next XAUTOCLAIM of the stream starts. Redis scans
+// a bounded part of the pending list per call and says where to go on, so
+// a long list of messages in flight cannot hide an abandoned one for ever.
+func (s *Store) cursor(stream string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cursors[stream]; c != "" {
+		return c
+	}
+	return "0-0"
+}
+
+func (s *Store) setCursor(stream, next string) {
+	s.mu.Lock()
+	s.cursors[stream] = next
+	s.mu.Unlock()
+}

@@ -1,0 +1,168 @@
+package redisstore
+
+import "github.com/redis/go-redis/v9"
+
+// The scripts use only plain Redis commands and string arguments (no cjson,
+// no redis.setresp, no unpack of long lists), so the embedded miniredis runs
+// them exactly as redis-server does. Every key a script touches is declared
+// in KEYS.
+
+// loadScript reads what one message may change, in one round trip.
+//
+// KEYS[1]  customer hash            <p>:{c:<customer>}:h
+// KEYS[2]  dedupe key               <p>:{c:<customer>}:seen:<message id>
+//
+//	(<p>:{c:<customer>}:seen: when there is no message id; never written)
+//
+// ARGV[1]  case id; "" for the conversation's open case (field open)
+// ARGV[2]  "1" to report whether KEYS[2] exists, "" not to look
+//
+// Returns {version, conv, case, seen}: version is an integer (0 for a new
+// customer), conv and case are JSON or nil, seen is 0 or 1.
+var loadScript = redis.NewScript(`
+local h = redis.call('HMGET', KEYS[1], 'v', 'conv', 'open')
+local id = ARGV[1]
+if id == '' then id = h[3] end
+local c = false
+if id and id ~= '' then
+  c = redis.call('HGET', KEYS[1], 'case:' .. id)
+end
+local seen = 0
+if ARGV[2] == '1' then
+  seen = redis.call('EXISTS', KEYS[2])
+end
+return {tonumber(h[1] or '0'), h[2], c, seen}
+`)
+
+// Result codes of commitScript below zero.
+const (
+	commitConflict  = -1
+	commitDuplicate = -2
+	commitForeign   = -3
+)
+
+// commitScript applies one bot.Change atomically, once.
+//
+// KEYS[1]          customer hash        <p>:{c:<customer>}:h
+// KEYS[2]          dedupe key           <p>:{c:<customer>}:seen:<message id> (never written when ARGV[2] is "")
+// KEYS[3]          case index           <p>:cases
+// KEYS[4]          wake-up set          Options.WakeUpKey
+// KEYS[5..4+S]     status sets          <p>:status:<status>, one per bot.Status, S = ARGV[5]
+// KEYS[5+S..]      transcript lists <p>:{c:<customer>}:tx:<session> and outbox
+//
+//	streams <p>:outbox:<channel>, named by their KEYS index in ARGV
+//
+// ARGV[1]  expected version (integer; 0 for a new customer)
+// ARGV[2]  "1" to check and remember the message id in KEYS[2], "" not to
+// ARGV[3]  how long to remember it, in milliseconds
+// ARGV[4]  customer key, the value written to the case index
+// ARGV[5]  S, the number of status sets
+// ARGV[6]  "1" when the conversation is replaced, "" when it is kept
+// ARGV[7]  conversation JSON      ARGV[8]  its open case id ("" for none)
+// ARGV[9..] four counted lists, each a count n followed by n records:
+//
+//	cases:       id, case JSON, KEYS index of its status set, Opened (Unix ms)
+//	transcripts: KEYS index of the list, entry count e, e entry JSONs
+//	outbox:      KEYS index of the stream, message JSON (stored in field m)
+//	wake-ups:    name, due (Unix ms), or "" to clear the wake-up
+//
+// Returns the new version (>= 1) when everything was written, or, with
+// nothing written: -1 when the version moved (conflict), -2 when the message
+// id is remembered (duplicate), -3 when a case id is indexed to another
+// customer. The duplicate check comes first: a duplicate is dropped at once
+// rather than reloaded and recomputed.
+var commitScript = redis.NewScript(`
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
+  return -2
+end
+local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if v ~= tonumber(ARGV[1]) then
+  return -1
+end
+local customer = ARGV[4]
+local nstatus = tonumber(ARGV[5])
+local i = 9
+local ncases = tonumber(ARGV[i])
+i = i + 1
+for k = 0, ncases - 1 do
+  local owner = redis.call('HGET', KEYS[3], ARGV[i + 4 * k])
+  if owner and owner ~= customer then
+    return -3
+  end
+end
+
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 'conv', ARGV[7], 'open', ARGV[8])
+end
+for k = 1, ncases do
+  local id, sk = ARGV[i], tonumber(ARGV[i + 2])
+  redis.call('HSET', KEYS[1], 'case:' .. id, ARGV[i + 1])
+  redis.call('HSET', KEYS[3], id, customer)
+  for s = 5, 4 + nstatus do
+    if s ~= sk then
+      redis.call('ZREM', KEYS[s], id)
+    end
+  end
+  redis.call('ZADD', KEYS[sk], ARGV[i + 3], id)
+  i = i + 4
+end
+local nv = redis.call('HINCRBY', KEYS[1], 'v', 1)
+if ARGV[2] == '1' then
+  redis.call('SET', KEYS[2], tostring(nv), 'PX', ARGV[3])
+end
+
+local nt = tonumber(ARGV[i])
+i = i + 1
+for k = 1, nt do
+  local key = KEYS[tonumber(ARGV[i])]
+  local ne = tonumber(ARGV[i + 1])
+  i = i + 2
+  for e = 1, ne do
+    redis.call('RPUSH', key, ARGV[i])
+    i = i + 1
+  end
+end
+
+local no = tonumber(ARGV[i])
+i = i + 1
+for k = 1, no do
+  redis.call('XADD', KEYS[tonumber(ARGV[i])], '*', 'm', ARGV[i + 1])
+  i = i + 2
+end
+
+local nw = tonumber(ARGV[i])
+i = i + 1
+for k = 1, nw do
+  if ARGV[i + 1] == '' then
+    redis.call('ZREM', KEYS[4], ARGV[i])
+  else
+    redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
+  end
+  i = i + 2
+end
+return nv
+`)
+
+// appendScript appends one entry to a Feed log unless its id was appended
+// before.
+//
+// KEYS[1]  id hash    <p>:feedid:{f:<log>}
+// KEYS[2]  entries    <p>:feed:{f:<log>}
+// ARGV[1]  entry id ("" appends without de-duplication)
+// ARGV[2]  data
+//
+// Returns the entry's number: its 1-based position in KEYS[2], the number it
+// was given the first time when the id was appended before.
+var appendScript = redis.NewScript(`
+if ARGV[1] ~= '' then
+  local seq = redis.call('HGET', KEYS[1], ARGV[1])
+  if seq then
+    return tonumber(seq)
+  end
+end
+local seq = redis.call('RPUSH', KEYS[2], ARGV[2])
+if ARGV[1] ~= '' then
+  redis.call('HSET', KEYS[1], ARGV[1], tostring(seq))
+end
+return seq
+`)

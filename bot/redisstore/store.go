@@ -1,0 +1,603 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/complaintbot/complaintbot/bot"
+)
+
+// Defaults of Options.
+const (
+	DefaultPrefix     = "cb"
+	DefaultDedupeTTL  = 7 * 24 * time.Hour
+	DefaultClaimAfter = 30 * time.Second
+)
+
+// customerCacheSize bounds how many case → customer answers CustomerOf keeps
+// in memory (about 100 bytes each).
+const customerCacheSize = 100_000
+
+// Options configures a Store. The zero value is usable: every field has a
+// default.
+type Options struct {
+	// Prefix starts every key; default "cb". It must not contain '{' or '}'
+	// (it comes before the hash tags).
+	Prefix string
+	// WakeUpKey is the sorted set of wake-ups (member = name, score = due
+	// Unix ms) the scheduler package claims from; default Prefix+":wakeups".
+	WakeUpKey string
+	// DedupeTTL is how long message ids are remembered; default 7 days.
+	DedupeTTL time.Duration
+	// ClaimAfter is how long an outbox message may stay read but not
+	// acknowledged before it is handed to another consumer; default 30s.
+	ClaimAfter time.Duration
+}
+
+// Store is bot.Store and bot.Feed on Redis. It is safe for concurrent use,
+// and any number of Stores (in any number of processes) may share one Redis.
+type Store struct {
+	rdb  redis.UniversalClient
+	opts Options
+
+	casesKey    string   // <p>:cases
+	seqKey      string   // <p>:caseseq
+	statusKeys  []string // <p>:status:<s>, in the order of bot.Statuses
+	statusIndex map[bot.Status]int
+
+	customers *customerCache
+
+	mu      sync.Mutex
+	groups  map[string]bool   // outbox streams whose consumer group this process created
+	cursors map[string]string // outbox stream → where the next XAUTOCLAIM starts
+}
+
+var (
+	_ bot.Store = (*Store)(nil)
+	_ bot.Feed  = (*Store)(nil)
+)
+
+// New returns a Store on rdb, which must reach a single Redis primary
+// (standalone, or through Sentinel); see the package documentation.
+//
+// It panics, at start-up rather than at the first commit, on a
+// configuration it cannot work with: a Redis Cluster client (every commit
+// would fail with CROSSSLOT), or a prefix containing a brace (it would break
+// the hash tags).
+func New(rdb redis.UniversalClient, opts Options) *Store {
+	if _, ok := rdb.(*redis.ClusterClient); ok {
+		panic("redisstore: Redis Cluster is not supported; use a single primary (standalone or Sentinel)")
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = DefaultPrefix
+	}
+	if strings.ContainsAny(opts.Prefix, "{}") {
+		panic(fmt.Sprintf("redisstore: key prefix %q contains a brace", opts.Prefix))
+	}
+	if opts.WakeUpKey == "" {
+		opts.WakeUpKey = opts.Prefix + ":wakeups"
+	}
+	if opts.DedupeTTL <= 0 {
+		opts.DedupeTTL = DefaultDedupeTTL
+	}
+	if opts.ClaimAfter <= 0 {
+		opts.ClaimAfter = DefaultClaimAfter
+	}
+	s := &Store{
+		rdb:         rdb,
+		opts:        opts,
+		casesKey:    opts.Prefix + ":cases",
+		seqKey:      opts.Prefix + ":caseseq",
+		statusIndex: make(map[bot.Status]int, len(bot.Statuses)),
+		customers:   newCustomerCache(customerCacheSize),
+		groups:      make(map[string]bool),
+		cursors:     make(map[string]string),
+	}
+	for i, st := range bot.Statuses {
+		s.statusKeys = append(s.statusKeys, opts.Prefix+":status:"+string(st))
+		s.statusIndex[st] = i
+	}
+	return s
+}
+
+// Options returns the options in effect, defaults filled in.
+func (s *Store) Options() Options { return s.opts }
+
+// escapeTag percent-encodes the bytes that would end or nest a hash tag.
+func escapeTag(s string) string {
+	if !strings.ContainsAny(s, "%{}") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '%':
+			b.WriteString("%25")
+		case '{':
+			b.WriteString("%7B")
+		case '}':
+			b.WriteString("%7D")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// customerBase is the prefix of every key of the customer: <p>:{c:<customer>}.
+func (s *Store) customerBase(customer string) string {
+	return s.opts.Prefix + ":{c:" + escapeTag(customer) + "}"
+}
+
+func (s *Store) customerHash(customer string) string { return s.customerBase(customer) + ":h" }
+
+func (s *Store) transcriptKey(customer string, session int) string {
+	return s.customerBase(customer) + ":tx:" + strconv.Itoa(session)
+}
+
+func (s *Store) outboxKey(channel string) string { return s.opts.Prefix + ":outbox:" + channel }
+func (s *Store) refsKey(channel string) string   { return s.opts.Prefix + ":refs:" + channel }
+
+// dedupeKey returns the key remembering message id, and whether there is one
+// to check. Without an id it returns a key in the same tag that is never
+// written, so the scripts keep one shape and one slot.
+func (s *Store) dedupeKey(customer, id string) (string, bool) {
+	return s.customerBase(customer) + ":seen:" + id, id != ""
+}
+
+func internalError(op string, err error) error {
+	return &bot.Error{Code: bot.EINTERNAL, Op: op, Err: err}
+}
+
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// Load reads the customer's version, conversation and one case (caseID, or
+// the conversation's open case when caseID is ""), and whether the message
+// id dedupe was committed before, in one round trip. A customer never seen
+// has version 0 and no conversation.
+func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot.Snapshot, error) {
+	const op = "redisstore.Load"
+	if customer == "" {
+		return nil, bot.Errorf(bot.EINVALID, op, "no customer")
+	}
+	dk, check := s.dedupeKey(customer, dedupe)
+	res, err := loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, caseID, flag(check)).Slice()
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	if len(res) != 4 {
+		return nil, internalError(op, fmt.Errorf("load script returned %d values", len(res)))
+	}
+	snap := &bot.Snapshot{Customer: customer}
+	if snap.Version, err = toInt(res[0]); err != nil {
+		return nil, internalError(op, err)
+	}
+	if conv, ok := res[1].(string); ok {
+		snap.Conv = new(bot.Conversation)
+		if err := json.Unmarshal([]byte(conv), snap.Conv); err != nil {
+			return nil, internalError(op, fmt.Errorf("decode conversation of %s: %w", customer, err))
+		}
+	}
+	if c, ok := res[2].(string); ok {
+		snap.Case = new(bot.Case)
+		if err := json.Unmarshal([]byte(c), snap.Case); err != nil {
+			return nil, internalError(op, fmt.Errorf("decode case of %s: %w", customer, err))
+		}
+		s.customers.put(snap.Case.ID, customer)
+	}
+	seen, err := toInt(res[3])
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	snap.Seen = seen == 1
+	return snap, nil
+}
+
+func toInt(v any) (int64, error) {
+	switch n := v.(type) {
+	case int64:
+		return n, nil
+	case nil:
+		return 0, nil
+	case string:
+		return strconv.ParseInt(n, 10, 64)
+	}
+	return 0, fmt.Errorf("unexpected %T from script", v)
+}
+
+// CustomerOf returns the customer key case id belongs to, or an ENOTFOUND
+// error. Answers are kept in process memory (a case never changes
+// customer), so only the first question about a case costs a round trip.
+func (s *Store) CustomerOf(ctx context.Context, id string) (string, error) {
+	const op = "redisstore.CustomerOf"
+	if c, ok := s.customers.get(id); ok {
+		return c, nil
+	}
+	c, err := s.rdb.HGet(ctx, s.casesKey, id).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", bot.Errorf(bot.ENOTFOUND, op, "no case %s", id)
+	}
+	if err != nil {
+		return "", internalError(op, err)
+	}
+	s.customers.put(id, c)
+	return c, nil
+}
+
+// NextCaseID allocates a new case number ("1", "2", …). Numbers are never
+// reused, even when the case that would have had one is never committed.
+func (s *Store) NextCaseID(ctx context.Context) (string, error) {
+	n, err := s.rdb.Incr(ctx, s.seqKey).Result()
+	if err != nil {
+		return "", internalError("redisstore.NextCaseID", err)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// Commit applies the change atomically in one round trip: all of it, or
+// nothing with bot.ErrDuplicate (the message id was committed before),
+// bot.ErrConflict (the customer's version moved since the load) or an
+// EINVALID error (a malformed change, or a case indexed to another
+// customer). It bumps the customer's version by one, even for an empty
+// change.
+func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
+	const op = "redisstore.Commit"
+	if c == nil || c.Customer == "" {
+		return bot.Errorf(bot.EINVALID, op, "a change needs a customer")
+	}
+	if c.Conv != nil && c.Conv.Customer != "" && c.Conv.Customer != c.Customer {
+		return bot.Errorf(bot.EINVALID, op, "conversation of %s in a change for %s", c.Conv.Customer, c.Customer)
+	}
+
+	dk, check := s.dedupeKey(c.Customer, c.Dedupe)
+	keys := make([]string, 0, 4+len(s.statusKeys)+len(c.Transcript)+len(c.Outbox))
+	keys = append(keys, s.customerHash(c.Customer), dk, s.casesKey, s.opts.WakeUpKey)
+	keys = append(keys, s.statusKeys...)
+	keyIndex := map[string]int{}
+	indexOf := func(k string) string { // the 1-based KEYS index of k, added when new
+		i, ok := keyIndex[k]
+		if !ok {
+			keys = append(keys, k)
+			i = len(keys)
+			keyIndex[k] = i
+		}
+		return strconv.Itoa(i)
+	}
+
+	args := make([]any, 0, 16+4*len(c.Cases)+2*len(c.Outbox)+2*len(c.WakeUps))
+	args = append(args,
+		strconv.FormatInt(c.Version, 10),
+		flag(check),
+		strconv.FormatInt(s.opts.DedupeTTL.Milliseconds(), 10),
+		c.Customer,
+		strconv.Itoa(len(s.statusKeys)),
+	)
+	if c.Conv != nil {
+		b, err := json.Marshal(c.Conv)
+		if err != nil {
+			return internalError(op, err)
+		}
+		args = append(args, "1", string(b), c.Conv.Case)
+	} else {
+		args = append(args, "", "", "")
+	}
+
+	args = append(args, strconv.Itoa(len(c.Cases)))
+	for _, k := range c.Cases {
+		if k == nil || k.ID == "" {
+			return bot.Errorf(bot.EINVALID, op, "a case without an id")
+		}
+		if k.Customer != "" && k.Customer != c.Customer {
+			return bot.Errorf(bot.EINVALID, op, "case %s of %s in a change for %s", k.ID, k.Customer, c.Customer)
+		}
+		si, ok := s.statusIndex[k.Status]
+		if !ok {
+			return bot.Errorf(bot.EINVALID, op, "case %s has unknown status %q", k.ID, k.Status)
+		}
+		b, err := json.Marshal(k)
+		if err != nil {
+			return internalError(op, err)
+		}
+		args = append(args, k.ID, string(b), strconv.Itoa(5+si), strconv.FormatInt(k.Opened.UnixMilli(), 10))
+	}
+
+	args = append(args, strconv.Itoa(len(c.Transcript)))
+	for _, t := range c.Transcript {
+		args = append(args, indexOf(s.transcriptKey(c.Customer, t.Session)), strconv.Itoa(len(t.Entries)))
+		for _, e := range t.Entries {
+			b, err := json.Marshal(e)
+			if err != nil {
+				return internalError(op, err)
+			}
+			args = append(args, string(b))
+		}
+	}
+
+	args = append(args, strconv.Itoa(len(c.Outbox)))
+	for _, m := range c.Outbox {
+		if m.Channel == "" {
+			return bot.Errorf(bot.EINVALID, op, "outbound message %q without a channel", m.ID)
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return internalError(op, err)
+		}
+		args = append(args, indexOf(s.outboxKey(m.Channel)), string(b))
+	}
+
+	args = append(args, strconv.Itoa(len(c.WakeUps)))
+	names := make([]string, 0, len(c.WakeUps))
+	for name := range c.WakeUps {
+		if name == "" {
+			return bot.Errorf(bot.EINVALID, op, "a wake-up without a name")
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names) // a deterministic script input, for tests and MONITOR
+	for _, name := range names {
+		due := ""
+		if t := c.WakeUps[name]; !t.IsZero() {
+			due = strconv.FormatInt(t.UnixMilli(), 10)
+		}
+		args = append(args, name, due)
+	}
+
+	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int64()
+	if err != nil {
+		return internalError(op, err)
+	}
+	switch n {
+	case commitConflict:
+		return bot.ErrConflict
+	case commitDuplicate:
+		return bot.ErrDuplicate
+	case commitForeign:
+		return bot.Errorf(bot.EINVALID, op, "a case of the change belongs to another customer")
+	}
+	if n < 1 {
+		return internalError(op, fmt.Errorf("commit script returned %d", n))
+	}
+	for _, k := range c.Cases {
+		s.customers.put(k.ID, c.Customer)
+	}
+	return nil
+}
+
+// Case returns one case, or an ENOTFOUND error. It costs one round trip
+// (two the first time this process meets the case).
+func (s *Store) Case(ctx context.Context, id string) (*bot.Case, error) {
+	const op = "redisstore.Case"
+	customer, err := s.CustomerOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.rdb.HGet(ctx, s.customerHash(customer), "case:"+id).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, bot.Errorf(bot.ENOTFOUND, op, "no case %s", id)
+	}
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	k := new(bot.Case)
+	if err := json.Unmarshal([]byte(b), k); err != nil {
+		return nil, internalError(op, fmt.Errorf("decode case %s: %w", id, err))
+	}
+	return k, nil
+}
+
+// Cases lists the cases with the given statuses (every status when none is
+// given), oldest first (by Opened, then by number). It costs two or three
+// round trips whatever the number of cases, and reads them all: it is meant
+// for the team's listings of active cases, not for reports over years.
+func (s *Store) Cases(ctx context.Context, statuses ...bot.Status) ([]*bot.Case, error) {
+	const op = "redisstore.Cases"
+	if len(statuses) == 0 {
+		statuses = bot.Statuses
+	}
+	pipe := s.rdb.Pipeline()
+	var ranges []*redis.ZSliceCmd
+	for _, st := range statuses {
+		i, ok := s.statusIndex[st]
+		if !ok {
+			return nil, bot.Errorf(bot.EINVALID, op, "unknown status %q", st)
+		}
+		ranges = append(ranges, pipe.ZRangeWithScores(ctx, s.statusKeys[i], 0, -1))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, internalError(op, err)
+	}
+	type ref struct {
+		id    string
+		score float64
+	}
+	var refs []ref
+	seen := map[string]bool{}
+	for _, r := range ranges {
+		for _, z := range r.Val() {
+			id, _ := z.Member.(string)
+			if !seen[id] {
+				seen[id] = true
+				refs = append(refs, ref{id, z.Score})
+			}
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool {
+		if refs[i].score != refs[j].score {
+			return refs[i].score < refs[j].score
+		}
+		return lessID(refs[i].id, refs[j].id)
+	})
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.id
+	}
+	return s.casesByID(ctx, op, ids)
+}
+
+// casesByID reads the cases named, in that order, skipping any that an
+// index names but that no longer exists.
+func (s *Store) casesByID(ctx context.Context, op string, ids []string) ([]*bot.Case, error) {
+	owner := make(map[string]string, len(ids))
+	var unknown []string
+	for _, id := range ids {
+		if c, ok := s.customers.get(id); ok {
+			owner[id] = c
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		vals, err := s.rdb.HMGet(ctx, s.casesKey, unknown...).Result()
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		for i, v := range vals {
+			if c, ok := v.(string); ok {
+				owner[unknown[i]] = c
+				s.customers.put(unknown[i], c)
+			}
+		}
+	}
+	byCustomer := map[string][]string{}
+	for _, id := range ids {
+		if c, ok := owner[id]; ok {
+			byCustomer[c] = append(byCustomer[c], "case:"+id)
+		}
+	}
+	if len(byCustomer) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	reads := make(map[string]*redis.SliceCmd, len(byCustomer))
+	for c, fields := range byCustomer {
+		reads[c] = pipe.HMGet(ctx, s.customerHash(c), fields...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, internalError(op, err)
+	}
+	found := make(map[string]*bot.Case, len(ids))
+	for c, cmd := range reads {
+		for i, v := range cmd.Val() {
+			b, ok := v.(string)
+			if !ok {
+				continue
+			}
+			k := new(bot.Case)
+			if err := json.Unmarshal([]byte(b), k); err != nil {
+				return nil, internalError(op, fmt.Errorf("decode %s of %s: %w", byCustomer[c][i], c, err))
+			}
+			found[strings.TrimPrefix(byCustomer[c][i], "case:")] = k
+		}
+	}
+	out := make([]*bot.Case, 0, len(found))
+	for _, id := range ids {
+		if k, ok := found[id]; ok {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// lessID orders decimal case numbers numerically ("9" before "10"), and any
+// other ids after them as strings.
+func lessID(a, b string) bool {
+	if len(a) != len(b) {
+		if isDigits(a) && isDigits(b) {
+			return len(a) < len(b)
+		}
+	}
+	return a < b
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// CustomerCases lists every case of one customer, oldest first (by Opened,
+// then by number), in one round trip.
+func (s *Store) CustomerCases(ctx context.Context, customer string) ([]*bot.Case, error) {
+	const op = "redisstore.CustomerCases"
+	all, err := s.rdb.HGetAll(ctx, s.customerHash(customer)).Result()
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	var out []*bot.Case
+	for f, b := range all {
+		if !strings.HasPrefix(f, "case:") {
+			continue
+		}
+		k := new(bot.Case)
+		if err := json.Unmarshal([]byte(b), k); err != nil {
+			return nil, internalError(op, fmt.Errorf("decode %s of %s: %w", f, customer, err))
+		}
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Opened.Equal(out[j].Opened) {
+			return out[i].Opened.Before(out[j].Opened)
+		}
+		return lessID(out[i].ID, out[j].ID)
+	})
+	return out, nil
+}
+
+// Transcript returns one of the customer's transcripts, oldest first, in one
+// round trip; nil when it has no entries.
+func (s *Store) Transcript(ctx context.Context, customer string, session int) ([]bot.Entry, error) {
+	const op = "redisstore.Transcript"
+	vals, err := s.rdb.LRange(ctx, s.transcriptKey(customer, session), 0, -1).Result()
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := make([]bot.Entry, len(vals))
+	for i, v := range vals {
+		if err := json.Unmarshal([]byte(v), &out[i]); err != nil {
+			return nil, internalError(op, fmt.Errorf("decode transcript %d of %s, entry %d: %w", session, customer, i, err))
+		}
+	}
+	return out, nil
+}
+
+// SetRef remembers the platform's reference for a named message of the
+// channel (for example the Slack timestamp of "card:42").
+func (s *Store) SetRef(ctx context.Context, channel, ref, value string) error {
+	if err := s.rdb.HSet(ctx, s.refsKey(channel), ref, value).Err(); err != nil {
+		return internalError("redisstore.SetRef", err)
+	}
+	return nil
+}
+
+// Ref returns what SetRef stored, or "" when nothing was.
+func (s *Store) Ref(ctx context.Context, channel, ref string) (string, error) {
+	v, err := s.rdb.HGet(ctx, s.refsKey(channel), ref).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", internalError("redisstore.Ref", err)
+	}
+	return v, nil
+}

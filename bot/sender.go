@@ -1,0 +1,150 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Sender drains one channel's outbox: it reads queued messages, delivers
+// them through the channel's adapter in order, and acknowledges each only
+// after the platform accepted it. A crash between delivery and
+// acknowledgement re-delivers (adapters de-duplicate on Outbound.ID); it
+// never loses a message.
+//
+// Several replicas may run a Sender for the same channel: the store hands
+// each queued message to one of them, and messages a dead replica held are
+// handed out again after the store's claim timeout.
+type Sender struct {
+	store    Store
+	channel  string
+	adapter  Channel
+	consumer string
+	log      *slog.Logger
+
+	// Batch is how many messages one read takes (default 64); Block how
+	// long a read waits for new messages (default 1 s); Backoff the first
+	// wait after a failed delivery, doubled on each failure up to 30 s
+	// (default 500 ms).
+	Batch   int
+	Block   time.Duration
+	Backoff time.Duration
+
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// NewSender returns a sender for channel's outbox. consumer names this
+// replica to the store; it must be unique among running replicas.
+func NewSender(store Store, channel string, adapter Channel, consumer string, log *slog.Logger) *Sender {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Sender{store: store, channel: channel, adapter: adapter, consumer: consumer, log: log,
+		Batch: 64, Block: time.Second, Backoff: 500 * time.Millisecond}
+}
+
+// Start begins draining in the background.
+func (s *Sender) Start() {
+	s.stop = make(chan struct{})
+	s.done = make(chan struct{})
+	go s.run()
+}
+
+// Stop stops draining after the delivery in flight, waiting for it or for
+// ctx to end. It is safe to call more than once.
+func (s *Sender) Stop(ctx context.Context) {
+	if s.stop == nil {
+		return
+	}
+	s.once.Do(func() { close(s.stop) })
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+	}
+}
+
+func (s *Sender) run() {
+	defer close(s.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait := s.Backoff
+	for {
+		select {
+		case <-s.stop:
+			return
+		default:
+		}
+		items, err := s.store.ReadOutbox(ctx, s.channel, s.consumer, s.Batch, s.Block)
+		if err != nil {
+			s.log.Error("read outbox", "channel", s.channel, "err", err)
+			if !s.pause(wait) {
+				return
+			}
+			wait = min(wait*2, 30*time.Second)
+			continue
+		}
+		for _, it := range items {
+			if err := s.deliver(ctx, it); err != nil {
+				var retry *RetryError
+				pauseFor := wait
+				if errors.As(err, &retry) && retry.After > 0 {
+					pauseFor = retry.After
+				}
+				s.log.Warn("delivery failed; will retry", "channel", s.channel, "message", it.Message.ID, "err", err)
+				if !s.pause(pauseFor) {
+					return
+				}
+				wait = min(wait*2, 30*time.Second)
+				// Stop this batch: later messages must not overtake the
+				// failed one. The store hands it out again.
+				break
+			}
+			wait = s.Backoff
+		}
+	}
+}
+
+// pause waits for d or until Stop; it reports whether to go on.
+func (s *Sender) pause(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.stop:
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// deliver delivers one queued message: it looks up the platform references
+// the message needs, hands it to the adapter, remembers the reference of a
+// message that later ones may replace, and acknowledges it.
+func (s *Sender) deliver(ctx context.Context, it OutboxItem) error {
+	m := it.Message
+	d := Delivery{Outbound: m}
+	var err error
+	if m.Edits != "" {
+		if d.EditsRef, err = s.store.Ref(ctx, s.channel, m.Edits); err != nil {
+			return err
+		}
+	}
+	if m.Thread != "" {
+		if d.ThreadRef, err = s.store.Ref(ctx, s.channel, "card:"+m.Thread); err != nil {
+			return err
+		}
+	}
+	ref, err := s.adapter.Deliver(ctx, d)
+	if err != nil {
+		return err
+	}
+	if m.Ref != "" && ref != "" {
+		if err := s.store.SetRef(ctx, s.channel, m.Ref, ref); err != nil {
+			return err
+		}
+	}
+	return s.store.AckOutbox(ctx, s.channel, it.StreamID)
+}

@@ -1,0 +1,305 @@
+// Package web is the built-in web channel: a small HTTP server with a JSON
+// API and one page that shows a customer chat beside the team channel.
+//
+// Like every adapter it decides nothing. It turns HTTP requests into
+// bot.Inbound messages for the engine, renders the engine's outbound
+// messages as JSON entries of numbered feeds (one per customer, one for the
+// team channel), and answers long polls on those feeds. It reaches Redis only
+// through the bot.Feed it is given, so any number of replicas can serve the
+// same feeds.
+//
+// The routes:
+//
+//	GET  /                                 the page
+//	GET  /healthz                          {"ok": true}
+//	POST /api/customers/{id}/messages      a customer writes
+//	GET  /api/customers/{id}/messages      what was sent to the customer (long poll)
+//	POST /api/team/messages                a staff member writes (team channel or a case's thread)
+//	GET  /api/team/messages                the team channel feed (long poll)
+//	GET  /api/team/config                  the staff picker's names
+//	GET  /api/cases                        cases, by status
+//	GET  /api/cases/{id}                   one case with its transcript
+//
+// The team and case routes need Authorization: Bearer <TEAM_TOKEN> when a
+// token is configured, and are refused outright when the server listens on
+// a non-loopback address without one. The customer routes are open.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/complaintbot/complaintbot/bot"
+)
+
+// Engine is what the web channel needs of bot.Engine.
+type Engine interface {
+	Handle(ctx context.Context, in bot.Inbound) (bot.Receipt, error)
+	Case(ctx context.Context, id string) (*bot.CaseView, error)
+	Cases(ctx context.Context, statuses ...bot.Status) ([]*bot.Case, error)
+}
+
+var _ Engine = (*bot.Engine)(nil)
+
+// Channel is the name of this platform in bot.Inbound.Channel and
+// bot.Outbound.Channel.
+const Channel = "web"
+
+// DefaultPollEvery is how often a waiting long poll re-reads its feed when
+// Options.PollEvery is not set.
+const DefaultPollEvery = 250 * time.Millisecond
+
+// MaxBody is the largest request body accepted, whatever it holds; larger
+// bodies are refused with 413 before they are parsed. Message content has
+// its own, smaller limits, checked by the engine (bot.Normalize).
+const MaxBody = 1 << 20
+
+// MaxWait is the longest a long poll waits, in seconds; larger waits are
+// cut to it.
+const MaxWait = 60
+
+// Options configures a Server.
+type Options struct {
+	// Engine handles the messages the server receives. Required.
+	Engine Engine
+	// Feed holds the customer and team feeds the server writes and reads.
+	// Required.
+	Feed bot.Feed
+	// Staff and Supervisors are the names offered in the page's staff
+	// picker (STAFF, SUPERVISORS). The engine, not the server, decides who
+	// may run staff commands.
+	Staff       []string
+	Supervisors []string
+	// Token is the team token (TEAM_TOKEN). When set, the team and case
+	// routes require it as a bearer token on every address.
+	Token string
+	// Addr is the address the server listens on (WEB_ADDR). Without a
+	// Token, the team and case routes only work when it is a loopback
+	// address.
+	Addr string
+	// Logger receives the server's logs; slog.Default() when nil.
+	Logger *slog.Logger
+	// PollEvery is how often a waiting long poll re-reads its feed, to see
+	// deliveries made by other replicas (those made by this one wake it at
+	// once); DefaultPollEvery when zero.
+	PollEvery time.Duration
+}
+
+// Server is the web channel: an http.Handler for the API and the page, and
+// the bot.Channel that delivers outbound messages into the feeds.
+type Server struct {
+	engine      Engine
+	feed        bot.Feed
+	staff       []string
+	supervisors []string
+	tokenHash   [sha256.Size]byte // of Options.Token; the token itself is not kept
+	hasToken    bool
+	loopback    bool
+	log         *slog.Logger
+	pollEvery   time.Duration
+
+	bells     bells
+	closing   chan struct{}
+	closeOnce sync.Once
+	handler   http.Handler
+}
+
+var _ bot.Channel = (*Server)(nil)
+
+// New returns a server. It panics when Engine or Feed is missing, which is
+// a wiring mistake. When the team routes are unusable (a non-loopback Addr
+// without a Token) it says so loudly in the log, once.
+func New(o Options) *Server {
+	if o.Engine == nil || o.Feed == nil {
+		panic("web.New: Options.Engine and Options.Feed are required")
+	}
+	s := &Server{
+		engine:      o.Engine,
+		feed:        o.Feed,
+		staff:       nonNil(slices.Clone(o.Staff)),
+		supervisors: nonNil(slices.Clone(o.Supervisors)),
+		hasToken:    o.Token != "",
+		loopback:    isLoopback(o.Addr),
+		log:         o.Logger,
+		pollEvery:   o.PollEvery,
+		bells:       bells{m: map[string]*bell{}},
+		closing:     make(chan struct{}),
+	}
+	if s.hasToken {
+		s.tokenHash = sha256.Sum256([]byte(o.Token))
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.pollEvery <= 0 {
+		s.pollEvery = DefaultPollEvery
+	}
+	if !s.hasToken && !s.loopback {
+		s.log.Warn("web: TEAM_TOKEN IS NOT SET and the server listens on a non-loopback address: "+
+			"the team and case API (and the page's team view) will refuse every request until TEAM_TOKEN is set",
+			"addr", o.Addr)
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the handler serving the API and the page.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close ends the long polls in progress at once (each answers with what it
+// has) and makes later ones answer without waiting. Call it when the HTTP
+// server shuts down (http.Server.RegisterOnShutdown), so that shutdown does
+// not wait for polls of up to a minute. Deliver keeps working.
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/{$}", methods{http.MethodGet: s.page})
+	mux.Handle("/healthz", methods{http.MethodGet: s.health})
+	mux.Handle("/api/customers/{id}/messages", methods{
+		http.MethodPost: s.postCustomerMessage,
+		http.MethodGet:  s.getCustomerMessages,
+	})
+	mux.Handle("/api/team/messages", s.teamOnly(methods{
+		http.MethodPost: s.postTeamMessage,
+		http.MethodGet:  s.getTeamMessages,
+	}))
+	mux.Handle("/api/team/config", s.teamOnly(methods{http.MethodGet: s.teamConfig}))
+	mux.Handle("/api/cases", s.teamOnly(methods{http.MethodGet: s.listCases}))
+	mux.Handle("/api/cases/{id}", s.teamOnly(methods{http.MethodGet: s.getCase}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, bot.Errorf(bot.ENOTFOUND, "web", "no route for %s %s", r.Method, r.URL.Path))
+	})
+	return secure(mux)
+}
+
+// secure sets the headers every response carries. The page replaces the
+// Content-Security-Policy with its own.
+func secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// methods routes one path by request method and answers 405 for the others.
+type methods map[string]http.HandlerFunc
+
+func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := m[r.Method]
+	if h == nil && r.Method == http.MethodHead {
+		h = m[http.MethodGet]
+	}
+	if h == nil {
+		var allow []string
+		for k := range m {
+			allow = append(allow, k)
+		}
+		slices.Sort(allow)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, &bot.Error{Code: codeMethodNotAllowed, Op: "web",
+			Message: "method " + r.Method + " is not allowed here; use " + strings.Join(allow, " or ")})
+		return
+	}
+	h(w, r)
+}
+
+// teamOnly guards the team and case routes: with a token, the request must
+// carry it; without one, the server must listen on loopback only and the
+// request must come from this machine's own pages or tools.
+func (s *Server) teamOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case s.hasToken:
+			if !s.authorized(r) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="complaintbot team"`)
+				s.fail(w, r, &bot.Error{Code: codeUnauthorized, Op: "web",
+					Message: "the team API needs the header Authorization: Bearer <TEAM_TOKEN>"})
+				return
+			}
+		case !s.loopback:
+			s.fail(w, r, bot.Errorf(bot.EFORBIDDEN, "web",
+				"the team API is disabled: the server listens on a non-loopback address and TEAM_TOKEN is not set; set TEAM_TOKEN"))
+			return
+		default:
+			if err := sameMachine(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// authorized reports whether the request carries the team token. Both sides
+// are hashed first so the comparison takes the same time whatever the
+// length of what was sent.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	return subtle.ConstantTimeCompare(got[:], s.tokenHash[:]) == 1
+}
+
+// sameMachine refuses, when the team API runs without a token on loopback,
+// requests that a browser makes on behalf of another site (cross-site
+// requests, or a DNS name rebound to 127.0.0.1): without a token, being on
+// this machine is the only credential, and a web page elsewhere must not
+// borrow it.
+func sameMachine(r *http.Request) error {
+	forbid := func(why string) error {
+		return bot.Errorf(bot.EFORBIDDEN, "web", "%s; without TEAM_TOKEN the team API only answers this machine's own page and tools", why)
+	}
+	if !isLoopback(r.Host) {
+		return forbid("the request's host is not a loopback name")
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return forbid("cross-site request")
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return forbid("cross-origin request")
+		}
+	}
+	return nil
+}
+
+// isLoopback reports whether addr (host:port, or a bare host) names only
+// this machine. An empty host (":8080") listens on every interface and is
+// not loopback.
+func isLoopback(addr string) bool {
+	host := addr
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,219 @@
+// Command complaintbot runs the complaint bot: the engine, the scheduler that
+// keeps time for every case, the outbox senders and the platform adapters,
+// over one Redis (or, with nothing configured, an embedded in-process store).
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/redisstore"
+	"github.com/complaintbot/complaintbot/bot/web"
+	"github.com/complaintbot/complaintbot/flows"
+	"github.com/complaintbot/complaintbot/scheduler"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "complaintbot:", err)
+		os.Exit(1)
+	}
+}
+
+// shutdownGrace bounds how long a graceful shutdown waits for work in flight.
+const shutdownGrace = 10 * time.Second
+
+// run starts the bot and serves until ctx ends, then shuts down gracefully:
+// it stops taking messages, finishes what is in flight, and closes Redis.
+// ready, when not nil, receives the web channel's address once it listens.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+
+	rdb, closeRedis, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+
+	var overrides []map[flows.Lang]map[string]any
+	if cfg.MessagesFile != "" {
+		data, err := os.ReadFile(cfg.MessagesFile)
+		if err != nil {
+			return fmt.Errorf("MESSAGES_FILE: %w", err)
+		}
+		o, err := flows.ParseOverrides(data)
+		if err != nil {
+			return fmt.Errorf("MESSAGES_FILE %s: %w", cfg.MessagesFile, err)
+		}
+		overrides = append(overrides, o)
+	}
+	catalog, err := flows.NewCatalog(overrides...)
+	if err != nil {
+		return fmt.Errorf("MESSAGES_FILE %s: %w", cfg.MessagesFile, err)
+	}
+
+	replica := replicaName()
+	store := redisstore.New(rdb, redisstore.Options{})
+	wakeups := scheduler.NewWakeUps(rdb, store.Options().WakeUpKey)
+
+	var engine *bot.Engine
+	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
+		return engine.Wake(ctx, name, due)
+	}, scheduler.WithLogger(log))
+	engine = bot.NewEngine(store, bot.Config{
+		Team:          "web",
+		TeamLang:      flows.Lang(cfg.TeamLang),
+		Staff:         cfg.Staff,
+		Supervisors:   cfg.Supervisors,
+		Quiet:         cfg.Quiet,
+		FirstResponse: cfg.FirstResponse,
+		Location:      cfg.Location,
+		Catalog:       catalog,
+	}, bot.WithLogger(log), bot.WithPoke(runner.Poke))
+
+	webServer := web.New(web.Options{
+		Engine:      engine,
+		Feed:        store,
+		Staff:       cfg.Staff,
+		Supervisors: cfg.Supervisors,
+		Token:       cfg.TeamToken,
+		Addr:        cfg.WebAddr,
+		Logger:      log,
+	})
+	sender := bot.NewSender(store, "web", webServer, replica, log)
+
+	ln, err := net.Listen("tcp", cfg.WebAddr)
+	if err != nil {
+		return fmt.Errorf("WEB_ADDR %s: %w", cfg.WebAddr, err)
+	}
+	httpServer := &http.Server{
+		Handler:           webServer.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Long polls wait up to a minute; leave room for the answer.
+		WriteTimeout: 90 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+	}
+
+	runner.Start()
+	sender.Start()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "complaintbot: web channel on %s\n", url)
+	log.Info("started", "web", url, "replica", replica, "staff", len(cfg.Staff), "supervisors", len(cfg.Supervisors))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			log.Error("web channel stopped", "err", err)
+		}
+	}
+
+	// Stop taking messages, finish those in flight, then stop the
+	// background loops and close Redis (deferred).
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := httpServer.Shutdown(sctx); err != nil {
+		log.Warn("web channel shutdown", "err", err)
+	}
+	if err := runner.Stop(sctx); err != nil {
+		log.Warn("scheduler shutdown", "err", err)
+	}
+	sender.Stop(sctx)
+	log.Info("stopped")
+	return nil
+}
+
+// openRedis connects to REDIS_URL through a UniversalClient, or starts the
+// embedded in-process store when none is configured.
+func openRedis(ctx context.Context, cfg *config, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	if cfg.RedisURL == "" {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, nil, fmt.Errorf("start the embedded store: %w", err)
+		}
+		log.Warn("EMBEDDED STORE: no REDIS_URL set, so everything is kept in memory and LOST WHEN THE BOT EXITS. Set REDIS_URL=redis://host:6379/0 to keep conversations and cases.")
+		rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
+		return rdb, func() { rdb.Close(); mr.Close() }, nil
+	}
+	opts, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %v", redactErr(err, cfg.RedisURL))
+	}
+	var rdb redis.UniversalClient = redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:     []string{opts.Addr},
+		Username:  opts.Username,
+		Password:  opts.Password,
+		DB:        opts.DB,
+		TLSConfig: opts.TLSConfig,
+	})
+	if opts.Network == "unix" {
+		// UniversalOptions has no network: a socket needs the plain client.
+		rdb.Close()
+		rdb = redis.NewClient(opts)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach %s: %v", opts.Addr, err)
+	}
+	log.Info("using Redis", "addr", opts.Addr, "db", opts.DB)
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// redactErr keeps a password in REDIS_URL out of error messages.
+func redactErr(err error, secret string) string {
+	msg := err.Error()
+	if secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, secret, "[REDIS_URL]")
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// replicaName names this process to the store and the scheduler: host, pid
+// and a random suffix, unique among replicas.
+func replicaName() string {
+	host, _ := os.Hostname()
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}

@@ -1,0 +1,30 @@
+package flows
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchNow is a Monday morning in Shanghai.
+var benchNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// BenchmarkAnalyze measures typical two-sentence complaints and a 16 KiB
+// text.
+func BenchmarkAnalyze(b *testing.B) {
+	cases := []struct{ name, text string }{
+		{"zh", "我上周三在南京西路店买的洗衣机,用了两天就坏了,漏水漏了一地!客服态度还很差,我要退款,订单号B77。"},
+		{"en", "I bought a washing machine from your Oxford Street store on November 3rd and it stopped working after two days. Nobody called me back and I want a refund!!"},
+		{"zh_16KiB", strings.Repeat("我上周三在南京西路店买的洗衣机坏了,客服态度很差,我要退款!订单号B77,电话13812345678。", 16<<10/130)},
+		{"en_16KiB", strings.Repeat("I bought a washing machine on November 3rd and it broke. Nobody called me back, I want a refund! Order B77, call me on +1 415 867 5309. ", 16<<10/140)},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := Context{Now: benchNow}
+			b.SetBytes(int64(len(c.text)))
+			for b.Loop() {
+				Analyze(c.text, ctx)
+			}
+		})
+	}
+}

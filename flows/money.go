@@ -1,0 +1,149 @@
+package flows
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Money is read in these forms (normalised text: lower case, half-width):
+//
+//	¥300  ￥1,299.00  rmb 300  cny300  人民币300  $300  us$300  usd 300  €50  eur 50  £20  gbp20  hk$300
+//	300元  300块  300块钱  1.5万  1.5万元  2千元  三百块  两千五百元  一万二  300 dollars  50 bucks  20 quid  300 yuan
+//
+// A bare number in 万 (1.5万) counts as yuan; other bare numbers are not
+// money.
+
+// hanAmount matches an amount in Chinese numerals.
+const hanAmount = `[零〇一二两三四五六七八九十百千万亿]+`
+
+var (
+	moneyPrefixRe = regexp.MustCompile(`(¥|￥|rmb|cny|人民币|us\$|usd|hk\$|hkd|nt\$|twd|\$|€|eur|£|gbp)\s*(\d[\d,]*(?:\.\d+)?)\s*(万|千|百|k|w)?`)
+	moneySuffixRe = regexp.MustCompile(`(\d[\d,]*(?:\.\d+)?)\s*(万|千|百|k)?\s*(元人民币|元|块钱|块|圆|rmb|cny|yuan|dollars?|bucks|usd|euros?|eur|pounds?|quid|gbp|hkd|港币|港元|美元|美金|欧元|英镑|日元|台币)`)
+	moneyWanRe    = regexp.MustCompile(`(\d+(?:\.\d+)?)\s*万`)
+	moneyHanRe    = regexp.MustCompile(`(` + hanAmount + `)\s*(元人民币|元|块钱|块|美元|美金|欧元|英镑|港币|港元)`)
+)
+
+// currencyOf maps a currency word or sign to its ISO code and the sign
+// shown in values.
+func currencyOf(w string) (code, sign string) {
+	switch w {
+	case "$", "us$", "usd", "dollar", "dollars", "bucks", "美元", "美金":
+		return "USD", "$"
+	case "€", "eur", "euro", "euros", "欧元":
+		return "EUR", "€"
+	case "£", "gbp", "pound", "pounds", "quid", "英镑":
+		return "GBP", "£"
+	case "hk$", "hkd", "港币", "港元":
+		return "HKD", "HK$"
+	case "nt$", "twd", "台币":
+		return "TWD", "NT$"
+	case "日元":
+		return "JPY", "JP¥"
+	}
+	return "CNY", "¥"
+}
+
+// unitFactor is the multiplier of 万, 千, 百 and k.
+func unitFactor(u string) float64 {
+	switch u {
+	case "万", "w":
+		return 1e4
+	case "千", "k":
+		return 1e3
+	case "百":
+		return 100
+	}
+	return 1
+}
+
+// moneyValue formats an amount for a Value: "¥300", "$12.50", "¥15000".
+func moneyValue(sign string, amount float64) string {
+	return sign + strconv.FormatFloat(amount, 'f', -1, 64)
+}
+
+// isMeasureWordKuai reports whether the 块 ending a match is the measure
+// word (三块蛋糕, two pieces of cake) rather than yuan: it is when a noun
+// follows.
+func isMeasureWordKuai(n string, end int) bool {
+	if !strings.HasSuffix(n[:end], "块") {
+		return false
+	}
+	next := []rune(firstRunes(n[end:], 1))
+	if len(next) == 0 || !unicode.Is(unicode.Han, next[0]) {
+		return false
+	}
+	return !strings.ContainsRune("钱了的啊呢吧都也还就多左买退给呀诶啦嘛", next[0])
+}
+
+// readMoney reads the amounts of money the text mentions (Impact, Kind
+// money). Money mentioned in a complaint counts as money at stake: a price
+// paid is not told apart from a loss.
+func (r *reading) readMoney() {
+	n := r.u.norm
+	if !strings.ContainsAny(n, "0123456789零一二两三四五六七八九十百千万$€£¥￥") {
+		return
+	}
+	add := func(at span, amount float64, cur string) {
+		if r.claimed(at) || amount <= 0 || amount >= 1e12 || math.IsNaN(amount) || isMeasureWordKuai(n, at.end) {
+			return
+		}
+		amount = math.Round(amount*100) / 100
+		code, sign := currencyOf(cur)
+		r.claim(at)
+		r.add(Finding{Slot: Impact, Kind: ImpactMoney, Value: moneyValue(sign, amount), Amount: amount, Currency: code}, at)
+	}
+	prefixes := []string{"¥", "￥", "rmb", "cny", "人民币", "$", "€", "eur", "£", "gbp", "usd", "hkd", "twd"}
+	for _, loc := range (nearScan{re: moneyPrefixRe, words: prefixes, after: 24}).findAll(n) {
+		m := submatches(n, loc)
+		if !moneyBoundary(n, span{loc[0], loc[1]}, m[1]) {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(m[2], ",", ""), 64)
+		if err == nil {
+			add(span{loc[0], loc[1]}, v*unitFactor(m[3]), m[1])
+		}
+	}
+	for _, loc := range (nearScan{re: moneySuffixRe, digits: true, after: 24}).findAll(n) {
+		m := submatches(n, loc)
+		if loc[0] > 0 && (isASCIIAlnum(n[loc[0]-1]) || n[loc[0]-1] == '.') {
+			continue // part of an order number or a version
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+		if err == nil {
+			add(span{loc[0], loc[1]}, v*unitFactor(m[2]), m[3])
+		}
+	}
+	for _, loc := range (nearScan{re: moneyWanRe, words: []string{"万"}, before: 24}).findAll(n) {
+		m := submatches(n, loc)
+		if loc[0] > 0 && isASCIIAlnum(n[loc[0]-1]) {
+			continue
+		}
+		if after := n[loc[1]:]; strings.HasPrefix(after, "公里") || strings.HasPrefix(after, "人") || strings.HasPrefix(after, "次") ||
+			strings.HasPrefix(after, "字") || strings.HasPrefix(after, "步") || strings.HasPrefix(after, "粉") {
+			continue
+		}
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err == nil {
+			add(span{loc[0], loc[1]}, v*1e4, "元")
+		}
+	}
+	hanUnits := []string{"元", "块", "美元", "美金", "欧元", "英镑", "港币", "港元"}
+	for _, loc := range (nearScan{re: moneyHanRe, words: hanUnits, before: 48, after: 16}).findAll(n) {
+		m := submatches(n, loc)
+		if v, ok := parseHanNumber(m[1]); ok {
+			add(span{loc[0], loc[1]}, v, m[2])
+		}
+	}
+}
+
+// moneyBoundary rejects a currency code glued to a word ("usdt", "eurostar")
+// and a sign read inside an order number.
+func moneyBoundary(n string, at span, cur string) bool {
+	if isASCIIAlnum(cur[0]) && at.start > 0 && isASCIIAlnum(n[at.start-1]) {
+		return false
+	}
+	return true
+}

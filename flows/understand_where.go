@@ -1,0 +1,200 @@
+package flows
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	// zhStoreSuffixRe finds the word that ends a store's name: 南京西路店,
+	// 徐家汇专卖店, 万达广场旗舰店.
+	zhStoreSuffixRe = regexp.MustCompile(`专卖店|旗舰店|体验店|直营店|门店|分店|专柜|商场|超市|营业厅|4s店|服务中心|售后中心|维修点|维修中心|网点|店`)
+	// enStoreRe finds a named store in English, on the text as written
+	// (the name is capitalised): the Oxford Street store, your King's Road
+	// branch, in the Pudong store.
+	enStoreRe = regexp.MustCompile(`\b(?i:at|in|from|to|visited|your|the|our|local)\s+(?:(?i:the|your|our)\s+)?((?:[A-Z0-9][\w'’&.-]*\s+){1,4})((?i:store|shop|branch|outlet|showroom|location|mall|supermarket|dealership|dealer|centre|center|boutique))\b`)
+	// enGenericStoreRe finds an unnamed store: at the mall, in your store.
+	enGenericStoreRe = regexp.MustCompile(`\b(?:at|in|from|to)\s+((?:the|a|your|one of your)\s+(?:local\s+)?(?:mall|store|shop|branch|supermarket|shopping cent(?:er|re)|outlet|showroom|dealership))\b`)
+)
+
+// enStoreNeedles are the words enStoreRe cannot match without, as they may
+// be written.
+var enStoreNeedles = []string{"store", "Store", "STORE", "shop", "Shop", "branch", "Branch", "outlet", "Outlet", "showroom", "Showroom", "location",
+	"Location", "mall", "Mall", "supermarket", "Supermarket", "dealer", "Dealer", "centre", "Centre", "center", "Center", "boutique", "Boutique"}
+
+// zhStoreNameStops are characters that cannot be part of a store's name
+// when walking back from its suffix: 在南京西路店 stops at 在.
+const zhStoreNameStops = "在去到于从跟向是我你他她它们了买的个那这说就也都还被把给让和与及或吗呢吧啊里上下间边附近一"
+
+// readPlaces reads where it happened (the Where slot): named stores
+// (Kind store), chain stores, cities (Kind city) and online shops (Kind
+// online, Value "online" or "online (京东)").
+func (r *reading) readPlaces() {
+	r.readStores()
+	for _, h := range r.u.hits {
+		at := span{h.start, h.end}
+		switch h.lex.sense {
+		case senseOnline:
+			if r.claimed(at) {
+				continue
+			}
+			v := "online"
+			if h.lex.arg != "" {
+				v = "online (" + r.u.source(h.start, h.end) + ")"
+			} else if strings.Contains(h.lex.word, "app") {
+				v = "online (app)"
+			}
+			r.claim(at)
+			r.add(Finding{Slot: Where, Kind: WhereOnline, Value: v}, at)
+		case senseChain:
+			if r.claimed(at) {
+				continue
+			}
+			r.claim(at)
+			r.add(Finding{Slot: Where, Kind: WhereStore, Value: r.u.source(h.start, h.end)}, at)
+		case senseCity:
+			if r.claimed(at) || isStreetName(r.u.norm[h.end:]) {
+				continue // 南京路, 中山公园: a street or a park, not the city
+			}
+			r.claim(at)
+			r.add(Finding{Slot: Where, Kind: WhereCity, Value: r.u.source(h.start, h.end)}, at)
+		}
+	}
+}
+
+// readStores reads stores named in Chinese (by walking back from 店, 专卖店
+// … over the name) and in English (a capitalised name before "store",
+// "branch" …; or an unnamed "the mall" when no named store is found).
+func (r *reading) readStores() {
+	n := r.u.norm
+	if r.u.han > 0 && strings.ContainsAny(n, "店柜场市厅心点") || strings.Contains(n, "网点") {
+		storeNeedles := []string{"店", "柜", "商场", "超市", "营业厅", "中心", "网点", "维修点"}
+		for _, loc := range (nearScan{re: zhStoreSuffixRe, words: storeNeedles, before: 9, after: 9}).findAll(n) {
+			suffix := n[loc[0]:loc[1]]
+			if suffix == "店" {
+				next, _ := utf8.DecodeRuneInString(n[loc[1]:])
+				if strings.ContainsRune("员长主铺面里内外家门", next) {
+					continue // 店员, 店长: not the store's name
+				}
+			}
+			start := r.storeNameStart(loc[0], suffix)
+			if utf8.RuneCountInString(n[start:loc[0]]) < 2 {
+				continue // 这家店, 你们店: no name
+			}
+			at := span{start, loc[1]}
+			if r.claimed(at) {
+				continue
+			}
+			if online := r.onlineWithin(at); online != "" {
+				r.claim(at)
+				r.add(Finding{Slot: Where, Kind: WhereOnline, Value: "online (" + online + ")"}, at)
+				continue
+			}
+			r.claim(at)
+			r.add(Finding{Slot: Where, Kind: WhereStore, Value: r.u.source(at.start, at.end)}, at)
+		}
+	}
+	if r.u.words == 0 {
+		return
+	}
+	named := false
+	src := r.u.src
+	for _, loc := range (nearScan{re: enStoreRe, words: enStoreNeedles, before: 80, after: 12}).findAll(src) {
+		at, ok := r.normSpan(loc[2], loc[5])
+		if !ok || r.claimed(at) {
+			continue
+		}
+		name := strings.TrimSpace(src[loc[2]:loc[3]])
+		if isCommonCapital(name) {
+			continue
+		}
+		named = true
+		r.claim(at)
+		r.add(Finding{Slot: Where, Kind: WhereStore, Value: name + " " + src[loc[4]:loc[5]]}, at)
+	}
+	if named {
+		return
+	}
+	for _, loc := range (nearScan{re: enGenericStoreRe, words: []string{"mall", "store", "shop", "branch", "supermarket", "shopping cent", "outlet", "showroom", "dealership"}, before: 40, after: 16}).findAll(n) {
+		at := span{loc[2], loc[3]}
+		if r.claimed(at) {
+			continue
+		}
+		r.claim(at)
+		r.add(Finding{Slot: Where, Kind: WhereStore, Value: r.u.source(at.start, at.end)}, at)
+		return
+	}
+}
+
+// storeNameStart walks back from a store suffix over its name and returns
+// where the name starts. 徐家汇的门店 keeps 的 when a name stands before it.
+func (r *reading) storeNameStart(end int, suffix string) int {
+	n := r.u.norm
+	start := end
+	for runes := 0; start > 0 && runes < 10; runes++ {
+		c, size := utf8.DecodeLastRuneInString(n[:start])
+		if c == '的' && suffix != "店" && runes == 0 {
+			// 徐家汇的门店: the name is before 的.
+			if s := r.storeNameStart(start-size, "店"); utf8.RuneCountInString(n[s:start-size]) >= 2 {
+				return s
+			}
+			break
+		}
+		if !(unicode.Is(unicode.Han, c) || c < 0x80 && isASCIIAlnum(byte(c))) || strings.ContainsRune(zhStoreNameStops, c) ||
+			r.claimed(span{start - size, start}) {
+			break
+		}
+		start -= size
+	}
+	return start
+}
+
+// onlineWithin returns the online shop named inside at (淘宝店), or "".
+func (r *reading) onlineWithin(at span) string {
+	for _, h := range r.u.hits {
+		if h.lex.sense == senseOnline && h.start >= at.start && h.end <= at.end {
+			if h.lex.arg != "" {
+				return r.u.source(h.start, h.end)
+			}
+			return "online"
+		}
+	}
+	return ""
+}
+
+// normSpan maps a byte range of the source text, at rune boundaries, to
+// the normalised text.
+func (r *reading) normSpan(i, j int) (span, bool) {
+	toSrc := r.u.toSrc
+	at := func(b int) (int, bool) {
+		k := sort.Search(len(toSrc), func(k int) bool { return int(toSrc[k]) >= b })
+		return k, k < len(toSrc) && int(toSrc[k]) == b
+	}
+	s, ok1 := at(i)
+	e, ok2 := at(j)
+	return span{s, e}, ok1 && ok2 && s < e
+}
+
+// isStreetName reports whether the words after a city name make it part of
+// a street's or a park's name.
+func isStreetName(after string) bool {
+	for _, w := range []string{"路", "街", "大道", "公园", "广场", "大厦", "大学", "东路", "西路", "南路", "北路", "中路", "road", " road", " street", " rd"} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCommonCapital reports whether a capitalised name before "store" is an
+// ordinary word at the start of a sentence, not a name ("The store").
+func isCommonCapital(name string) bool {
+	switch strings.ToLower(name) {
+	case "the", "your", "our", "this", "that", "a", "an", "my", "their", "local", "same", "other", "main", "online", "new", "i":
+		return true
+	}
+	return false
+}
