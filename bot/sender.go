@@ -14,9 +14,10 @@ import (
 // acknowledgement re-delivers (adapters de-duplicate on Outbound.ID); it
 // never loses a message.
 //
-// Several replicas may run a Sender for the same channel: the store hands
-// each queued message to one of them, and messages a dead replica held are
-// handed out again after the store's claim timeout.
+// Several replicas may run a Sender for the same channel: one of them at a
+// time (the holder of the channel's lease) drains it, so messages reach the
+// platform in commit order; if it dies, another takes the lease over and
+// the messages it held are handed out again after the store's claim timeout.
 type Sender struct {
 	store    Store
 	channel  string
@@ -31,6 +32,10 @@ type Sender struct {
 	Batch   int
 	Block   time.Duration
 	Backoff time.Duration
+	// LeaseTTL is how long this sender keeps the channel once it stops
+	// renewing (default 10 s): a replica that dies hands the channel to
+	// another within that time.
+	LeaseTTL time.Duration
 
 	stop chan struct{}
 	done chan struct{}
@@ -44,7 +49,7 @@ func NewSender(store Store, channel string, adapter Channel, consumer string, lo
 		log = slog.Default()
 	}
 	return &Sender{store: store, channel: channel, adapter: adapter, consumer: consumer, log: log,
-		Batch: 64, Block: time.Second, Backoff: 500 * time.Millisecond}
+		Batch: 64, Block: time.Second, Backoff: 500 * time.Millisecond, LeaseTTL: 10 * time.Second}
 }
 
 // Start begins draining in the background.
@@ -72,22 +77,45 @@ func (s *Sender) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	wait := s.Backoff
+	var queue []OutboxItem // read, not yet delivered, in order
+	leader := false
+	var leaseAt time.Time
 	for {
 		select {
 		case <-s.stop:
 			return
 		default:
 		}
-		items, err := s.store.ReadOutbox(ctx, s.channel, s.consumer, s.Batch, s.Block)
-		if err != nil {
-			s.log.Error("read outbox", "channel", s.channel, "err", err)
-			if !s.pause(wait) {
+		// One replica at a time drains a channel, so messages reach the
+		// platform in the order they were committed.
+		if time.Since(leaseAt) > s.LeaseTTL/3 {
+			ok, err := s.store.Lease(ctx, "sender:"+s.channel, s.consumer, s.LeaseTTL)
+			if err != nil {
+				s.log.Error("sender lease", "channel", s.channel, "err", err)
+			}
+			leader, leaseAt = ok && err == nil, time.Now()
+		}
+		if !leader {
+			queue = nil
+			if !s.pause(s.LeaseTTL / 3) {
 				return
 			}
-			wait = min(wait*2, 30*time.Second)
 			continue
 		}
-		for _, it := range items {
+		if len(queue) == 0 {
+			items, err := s.store.ReadOutbox(ctx, s.channel, s.consumer, s.Batch, s.Block)
+			if err != nil {
+				s.log.Error("read outbox", "channel", s.channel, "err", err)
+				if !s.pause(wait) {
+					return
+				}
+				wait = min(wait*2, 30*time.Second)
+				continue
+			}
+			queue = items
+		}
+		for len(queue) > 0 {
+			it := queue[0]
 			if err := s.deliver(ctx, it); err != nil {
 				var retry *RetryError
 				pauseFor := wait
@@ -99,10 +127,11 @@ func (s *Sender) run() {
 					return
 				}
 				wait = min(wait*2, 30*time.Second)
-				// Stop this batch: later messages must not overtake the
-				// failed one. The store hands it out again.
+				// The failed message is retried first: later ones must not
+				// overtake it.
 				break
 			}
+			queue = queue[1:]
 			wait = s.Backoff
 		}
 	}

@@ -106,6 +106,9 @@ type Store interface {
 	SetRef(ctx context.Context, channel, ref, value string) error
 	// Ref returns what SetRef stored, or "" when nothing was.
 	Ref(ctx context.Context, channel, ref string) (string, error)
+	// Lease takes the named lease for holder, or renews it if holder has
+	// it, for ttl; it reports whether holder holds it.
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 }
 
 // FeedEntry is one numbered entry of a Feed.

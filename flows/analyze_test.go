@@ -187,10 +187,7 @@ func runAnalyzeCases(t *testing.T, cases []analyzeCase) {
 // checkInvariants asserts what Analyze guarantees for any text.
 func checkInvariants(t testing.TB, text string, now time.Time, a Analysis) {
 	t.Helper()
-	src := strings.ToValidUTF8(text, "\uFFFD")
-	if len(text) > maxAnalyzedBytes {
-		src = strings.ToValidUTF8(text[:maxAnalyzedBytes], "\uFFFD")
-	}
+	src := analyzedText(text)
 	limit := now.AddDate(0, 0, 1)
 	for _, f := range a.Findings {
 		if !isValidUTF8(f.Value) || !isValidUTF8(f.Span) {
@@ -644,3 +641,120 @@ func TestAnalyzeNeverPanicsOnRecoveredBug(t *testing.T) {
 }
 
 func isValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// TestAnalyzeLongTextsStayLinear reads 32 KiB (all Analyze reads) of texts
+// made to be costly: every rule's needle, over and over. The bound is far
+// above the few milliseconds they take, so it fails only when a rule's cost
+// grows faster than the text.
+func TestAnalyzeLongTextsStayLinear(t *testing.T) {
+	units := map[string]string{
+		"digits": "1234567890", "spaced digits": "138 1234 5678 ", "phones": "手机13812345678,", "dollars": "$1 ", "at": "a@b.cc ",
+		"order": "order #a1 ", "store": "At The Big Red Store ", "week": "上周三", "month": "月", "hao": "1号", "slash": "1/2 ",
+		"dash": "2026-11-03 ", "monday": "monday ", "ago": "2 days ago ", "han": "我的洗衣机坏了", "kuai": "三百块", "alnum": "a1",
+		"hyphen": "a-", "emoji": "😡", "bangs": "!", "yes": "对,", "caps": "WHY ", "nov": "nov 3 ", "before last": "the tuesday before last ",
+		"numerals": "一二三四五六七八九十百千万", "wechat": "微信号abcdef1 ", "ordinals": "the 1st ", "store suffix": "店",
+	}
+	for name, unit := range units {
+		t.Run(name, func(t *testing.T) {
+			text := strings.Repeat(unit, maxAnalyzedBytes/len(unit)+1)
+			start := time.Now()
+			a := analyze(text, Context{Now: monday})
+			if d := time.Since(start); d > time.Second {
+				t.Fatalf("took %v", d)
+			}
+			checkInvariants(t, text, monday, a)
+			for _, s := range Slots {
+				if n := len(a.Found(s)); n > maxFindingsPerSlot+maxSideGrievances {
+					t.Fatalf("%d findings of %s", n, s)
+				}
+			}
+		})
+	}
+}
+
+func TestAnalyzeWholeComplaints(t *testing.T) {
+	runAnalyzeCases(t, []analyzeCase{
+		{name: "angry chinese burst", text: "你们这是什么破服务!!!我上个月在京东买的海尔冰箱,用了不到两周就不制冷了,打了五次客服电话都说在处理,到现在也没人上门。" +
+			"我家里还有老人孩子,吃的东西全坏了,损失至少两千块。我要求退货退款,还要赔偿!再不处理我就去12315投诉,发微博曝光你们!",
+			want: expectation{lang: lang(ZH), minEmo: emo(Angry), venting: yes(true), complaint: yes(true),
+				risks: risks(RiskMedia, RiskSocial, RiskRegulator), hints: []Complainer{Emotional, Prepared, Influential},
+				has: []string{
+					"grievance=我上个月在京东买的海尔冰箱,用了不到两周就不制冷了,打了五次客服电话都说在处理,到现在也没人上门",
+					"grievance:side=我家里还有老人孩子,吃的东西全坏了,损失至少两千块",
+					"when~=2026-10-01", "where:online=online (京东)", "order:product=冰箱", "impact:money=¥2000",
+					"impact:time=打了五次客服电话", "outcome:refund=refund", "outcome:compensation=compensation",
+				}}},
+		{name: "calm english letter", text: "Hi, I ordered a sofa (order #SO-88213) on Nov 3 from your website. It was delivered yesterday with a big tear on the left arm " +
+			"and one leg missing. The driver was rude and left it in the hallway. I'd like a replacement or a full refund. You can reach me at " +
+			"07911 123456 or jane.smith@example.co.uk. Thanks.",
+			want: expectation{lang: lang(EN), maxEmo: emo(Upset), venting: yes(true), complaint: yes(true), intents: intents(Thanks), risks: risks(),
+				has: []string{
+					"grievance=It was delivered yesterday with a big tear on the left arm and one leg missing",
+					"grievance:side=The driver was rude and left it in the hallway",
+					"order:order=SO-88213", "order:product=sofa", "when=2026-11-03", "when=2026-11-22", "where:online=online",
+					"outcome:replacement=replacement", "outcome:refund=refund", "contact:phone=+447911123456",
+					"contact:email=jane.smith@example.co.uk",
+				}}},
+		{name: "resigned withdrawal", text: "算了,也没指望你们能解决,就当买个教训吧",
+			want: expectation{intents: intents(Withdraws), hints: []Complainer{Resigned}, complaint: yes(false)}},
+		{name: "justice with a store and a day", text: "我是为了别人着想才投诉的,你们这样的门店不应该存在,上周六在中山路店买的面包吃出了头发",
+			want: expectation{hints: []Complainer{Justice}, complaint: yes(true), has: []string{"when=2026-11-21", "where:store=中山路店"}, none: []Slot{Impact}}},
+		{name: "prepared english", text: "Your app charged me twice for the same ride on Tuesday. $23.40 each time. I have screenshots.",
+			want: expectation{risks: risks(RiskRecording), hints: []Complainer{Prepared}, complaint: yes(true),
+				has: []string{"when=2026-11-17", "where:online=online (app)", "impact:money=$23.40"}}},
+		{name: "yes with a phone", text: "好的,那我等你们电话,我的手机是13912345678",
+			want: expectation{intents: intents(Yes), has: []string{"contact:phone=+8613912345678"}, complaint: yes(false)}},
+		{name: "shouting twice is angry", text: "快点处理!!!我已经等了三天了!!!",
+			want: expectation{minEmo: emo(Angry), intents: intents(Chases), complaint: yes(true), has: []string{"impact:time=等了三天"}}},
+		{name: "a threat is no grievance", text: "再不处理我就去12315投诉",
+			want: expectation{complaint: yes(false), risks: risks(RiskRegulator), minEmo: emo(Upset)}},
+	})
+}
+
+func TestAnalyzeConcurrently(t *testing.T) {
+	texts := []string{
+		"我上周三在南京西路店买的,坏了,我要退款",
+		"It arrived on the Tuesday before last and I want my money back",
+		"订单号B77,手机13812345678",
+		"the invoice is from October 2025",
+	}
+	want := make([]Analysis, len(texts))
+	for i, s := range texts {
+		want[i] = Analyze(s, Context{Now: monday})
+	}
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for k := 0; k < 20; k++ {
+				i := (g + k) % len(texts)
+				got := Analyze(texts[i], Context{Now: monday})
+				if describe(got) != describe(want[i]) {
+					done <- fmt.Errorf("%q read differently at once: %s vs %s", texts[i], describe(got), describe(want[i]))
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestAnalyzeGrievanceIsCut(t *testing.T) {
+	text := strings.Repeat("洗衣机坏了而且漏水,", 30)
+	a := analyze(text, Context{Now: monday})
+	g := a.Found(Grievance)
+	if len(g) == 0 {
+		t.Fatalf("no grievance: %s", describe(a))
+	}
+	v := []rune(g[0].Value)
+	if len(v) > maxGrievanceRunes+1 || v[len(v)-1] != '…' {
+		t.Fatalf("grievance of %d characters, want at most %d ending in …: %q", len(v), maxGrievanceRunes+1, g[0].Value)
+	}
+	if !strings.HasPrefix(text, strings.TrimSuffix(g[0].Value, "…")) || g[0].Span != strings.TrimRight(text, ",") {
+		t.Fatalf("value %q / span %q are not the text as written", g[0].Value, g[0].Span)
+	}
+}

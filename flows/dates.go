@@ -11,7 +11,7 @@ import (
 //     before the current one, whatever today is: on Monday 2026-11-23 and on
 //     Thursday 2026-11-26 "last Tuesday" is 2026-11-17.
 //   - 这周三 / 本周三 / "this Wednesday" is the Wednesday of the current
-//     week; when that is still to come it is not read (a complaint tells
+//     week; when that is after tomorrow it is not read (a complaint tells
 //     what happened).
 //   - A bare weekday, 周三 / "on Wednesday", is the most recent Wednesday
 //     strictly before today (one to seven days ago): people say 今天 /
@@ -24,7 +24,9 @@ import (
 //     A day of the month alone (15号, "on the 12th") is in this month, or
 //     the month before when that day is still to come.
 //   - N days ago is exact; weeks, months and years ago are Approx.
-//   - A date written with its year that is after tomorrow is dropped.
+//   - A date written with its year that is after tomorrow is dropped; so
+//     is 今天 said as a deadline (今天必须给我退款), and an English
+//     weekday or relative date after "next", "by", "until" or "every".
 //
 // "Tomorrow" rather than "today" is the limit because the customer's day
 // may be ahead of the location of Context.Now.

@@ -29,18 +29,31 @@ var agoNeedles = func() []string {
 	return out
 }()
 
+// ordinalNeedles are the ends of "12th", "1st", "22nd", "3rd".
+var ordinalNeedles = func() []string {
+	var out []string
+	for d := '0'; d <= '9'; d++ {
+		for _, s := range []string{"st", "nd", "rd", "th"} {
+			out = append(out, string(d)+s)
+		}
+	}
+	return out
+}()
+
 // enMonthNeedles are the first letters of every month name.
 var enMonthNeedles = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 // enDateRule is one way of writing a date in English; see zhDateRule.
 type enDateRule struct {
 	name          string
-	needles       []string // words the pattern cannot match without; nil: digits
+	needles       []string // words the pattern cannot match without
 	before, after int      // how far a match reaches before and after its needle
 	re            *regexp.Regexp
 	resolve       func(c calendar, m []string) (day time.Time, approx, ok bool)
 }
 
+// enDateRules are the English date rules, longest forms first; how
+// relative days are resolved is told at the top of dates.go.
 var enDateRules = []enDateRule{
 	// November 3rd, Nov 3, 2025; Nov. 3
 	{"monthDay", enMonthNeedles, 0, 24, regexp.MustCompile(`\b` + enMonths + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`),
@@ -53,7 +66,7 @@ var enDateRules = []enDateRule{
 			return c.englishDay(monthNumber(m[2]), m[1], m[3])
 		}},
 	// on the 12th
-	{"ordinal", nil, 12, 6, regexp.MustCompile(`\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b`),
+	{"ordinal", ordinalNeedles, 16, 0, regexp.MustCompile(`\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b`),
 		func(c calendar, m []string) (time.Time, bool, bool) {
 			d, _ := strconv.Atoi(m[1])
 			t, ok := c.dayOfMonth(0, d, false)
@@ -194,6 +207,11 @@ var enDateRules = []enDateRule{
 		}},
 }
 
+// scan returns how the rule is searched for.
+func (rule enDateRule) scan() nearScan {
+	return nearScan{re: rule.re, words: rule.needles, before: rule.before, after: rule.after}
+}
+
 // englishDay resolves a day and month with an optional year.
 func (c calendar) englishDay(mo time.Month, day, year string) (time.Time, bool, bool) {
 	d, err := strconv.Atoi(day)
@@ -258,7 +276,7 @@ func (r *reading) readEnglishDates() {
 	if !r.hasNow {
 		// Only dates with their year can be read without the message
 		// time; the monthDay rule with a year is the one that does.
-		for _, loc := range (nearScan{re: enDateRules[0].re, words: enMonthNeedles, after: 24}).findAll(r.u.norm) {
+		for _, loc := range enDateRules[0].scan().findAll(r.u.norm) {
 			m := submatches(r.u.norm, loc)
 			if m[3] == "" {
 				continue
@@ -271,8 +289,7 @@ func (r *reading) readEnglishDates() {
 	}
 	n := r.u.norm
 	for _, rule := range enDateRules {
-		scan := nearScan{re: rule.re, words: rule.needles, digits: rule.needles == nil, before: rule.before, after: rule.after}
-		for _, loc := range scan.findAll(n) {
+		for _, loc := range rule.scan().findAll(n) {
 			at := span{loc[0], loc[1]}
 			if r.claimed(at) {
 				continue
@@ -318,7 +335,7 @@ func (r *reading) readNumericDates() {
 	if !strings.ContainsAny(n, "-/.") {
 		return
 	}
-	for _, loc := range (nearScan{re: isoDateRe, words: []string{"-", "/", "."}, before: 8, after: 8}).findAll(n) {
+	for _, loc := range isoDateScan.findAll(n) {
 		at := span{loc[0], loc[1]}
 		if r.claimed(at) || !digitBoundary(n, at) {
 			continue
@@ -334,7 +351,7 @@ func (r *reading) readNumericDates() {
 	if !r.hasNow {
 		return
 	}
-	for _, loc := range (nearScan{re: slashDateRe, words: []string{"/"}, before: 4, after: 8}).findAll(n) {
+	for _, loc := range slashDateScan.findAll(n) {
 		at := span{loc[0], loc[1]}
 		if r.claimed(at) || !digitBoundary(n, at) {
 			continue
@@ -367,8 +384,8 @@ func (r *reading) readNumericDates() {
 }
 
 var (
-	isoDateRe   = regexp.MustCompile(`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
-	slashDateRe = regexp.MustCompile(`(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?`)
+	isoDateScan   = nearScan{re: regexp.MustCompile(`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`), words: []string{"-", "/", "."}, before: 8, after: 8}
+	slashDateScan = nearScan{re: regexp.MustCompile(`(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?`), words: []string{"/"}, before: 4, after: 8}
 )
 
 // digitBoundary reports whether the match at is not part of a longer run

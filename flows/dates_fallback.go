@@ -42,6 +42,9 @@ var fallbackStopTexts = map[string]bool{"may": true, "now": true, "second": true
 var fallbackNeedles = []string{"jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
 	"thursday", "friday", "saturday", "sunday", "fortnight", "before last"}
 
+// fallbackDateWordScan finds the date words of a text.
+var fallbackDateWordScan = nearScan{re: fallbackDateWordRe, words: fallbackNeedles, after: 12}
+
 // maxFallbackCalls bounds the go-dateparser calls of one text.
 const maxFallbackCalls = 2
 
@@ -53,8 +56,7 @@ func (r *reading) readFallbackDates() {
 	}
 	// Sentences with a month or weekday name that no rule has read.
 	var todo []int
-	scan := nearScan{re: fallbackDateWordRe, words: fallbackNeedles, after: 12}
-	for _, loc := range scan.findAll(r.u.norm) {
+	for _, loc := range fallbackDateWordScan.findAll(r.u.norm) {
 		at := span{loc[0], loc[1]}
 		k := r.u.sentenceAt(at.start)
 		if r.claimed(at) || k < 0 || len(todo) > 0 && todo[len(todo)-1] == k {

@@ -294,6 +294,17 @@ func TestDatesCorrectionIsNegated(t *testing.T) {
 	if got := a.Found(When); len(got) != 1 || got[0].Value != "2026-11-18" {
 		t.Fatalf("want only Wednesday 2026-11-18 kept, got %+v", a.Findings)
 	}
+	a = analyze("不是上周三在南京西路店,是上周四在徐家汇店", Context{Now: mon})
+	for _, f := range a.Findings {
+		inFirst := f.Span == "上周三" || f.Span == "南京西路店"
+		if (f.Slot == When || f.Slot == Where) && f.Negated != inFirst {
+			t.Fatalf("every fact of the rejected clause, and only those, must be negated: %s", describe(a))
+		}
+	}
+	a = analyze("not working since yesterday", Context{Now: mon})
+	if got := a.Found(When); len(got) != 1 || got[0].Value != "2026-11-22" {
+		t.Fatalf("a long clause starting with not must not negate the date, got %+v", a.Findings)
+	}
 	a = analyze("it's not working since yesterday", Context{Now: mon})
 	if got := a.Found(When); len(got) != 1 || got[0].Value != "2026-11-22" {
 		t.Fatalf("a not elsewhere in the clause must not negate the date, got %+v", a.Findings)

@@ -24,6 +24,8 @@ type zhDateRule struct {
 // match; a text with none of them skips the rules.
 const zhDateHints = "年月周星礼拜天号日前昨今刚双"
 
+// zhDateRules are the Chinese date rules, longest forms first; how
+// relative days are resolved is told at the top of dates.go.
 var zhDateRules = []zhDateRule{
 	// 2026年3月5日, 二〇二六年三月五号
 	{"full", []string{"年"}, regexp.MustCompile(`(\d{4}|[零〇一二三四五六七八九]{4})\s*年\s*` + hanNum + `\s*月\s*` + hanNum + `\s*[日号]?`),
@@ -248,6 +250,12 @@ var zhDateRules = []zhDateRule{
 		}},
 }
 
+// scan returns how the rule is searched for: no Chinese date reaches
+// further than twelve characters from its needle.
+func (rule zhDateRule) scan() nearScan {
+	return nearScan{re: rule.re, words: rule.needles, before: 36, after: 36}
+}
+
 // yearsBack tells how many years before this one 去年, 前年 or 今年 means.
 func yearsBack(w string) int {
 	switch w {
@@ -278,7 +286,7 @@ func (r *reading) readChineseDates() {
 		return
 	}
 	for _, rule := range zhDateRules {
-		for _, loc := range (nearScan{re: rule.re, words: rule.needles, before: 36, after: 36}).findAll(n) {
+		for _, loc := range rule.scan().findAll(n) {
 			at := span{loc[0], loc[1]}
 			if r.claimed(at) || !zhDateContextOK(n, rule.name, at) {
 				continue

@@ -14,7 +14,8 @@
 // It takes, for every traditional character of TSCharacters, the first
 // (most usual) simplified reading when it differs from the character, and
 // adds the Taiwan and Hong Kong variant forms (TWVariantsRev, HKVariantsRev)
-// that TSCharacters does not list, mapped through TSCharacters.
+// that TSCharacters does not list, mapped through TSCharacters. Chains
+// (a simplified form that is itself converted) are followed to their end.
 package main
 
 import (
@@ -51,6 +52,22 @@ func main() {
 				continue
 			}
 			pairs[k] = std[0]
+		}
+	}
+	// Follow chains (薴 → 苧 → 苎) so that converting once is enough.
+	for k, v := range pairs {
+		for seen := 0; seen < 8; seen++ {
+			w, ok := pairs[v]
+			if !ok || w == k {
+				break
+			}
+			v = w
+		}
+		pairs[k] = v
+	}
+	for k, v := range pairs {
+		if k == v {
+			delete(pairs, k)
 		}
 	}
 	keys := make([]rune, 0, len(pairs))

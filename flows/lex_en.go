@@ -202,13 +202,11 @@ var lexGroupsEN = []lexGroup{
 	{sense: senseHint, arg: string(Prepared), words: "i checked|i looked it up|under section|section|clause|terms and conditions|" +
 		"your own policy|your policy states|your terms|as per|i know my rights|i have a record|for the record|" +
 		"in writing|reference number|case number|ticket number"},
-	{sense: senseHint, arg: string(Influential), words: "i'm a journalist|i am a journalist|im a journalist|i'm a reporter|i am a reporter|" +
-		"i'm a lawyer|i am a lawyer|im a lawyer|i'm an attorney|i am an attorney|i'm a solicitor|i am a solicitor|" +
-		"i know your ceo|i know your boss|i know your director|i know the owner|my friend is a journalist|" +
-		"my brother is a lawyer|my wife is a lawyer|my husband is a lawyer|my friend is a lawyer|influencer|" +
-		"i'm an influencer|followers|i'm a blogger|i am a blogger|i work for the government|i'm a councillor|" +
-		"i am a councillor|member of parliament|i'm an mp|my mp|my congressman|my senator|i work in the media|" +
-		"i work for a newspaper|i'm a government official"},
+	// Who they are or whom they know; "I'm a lawyer" is read by influenceRe,
+	// so that the lawyer stays a risk too.
+	{sense: senseHint, arg: string(Influential), words: "i know your ceo|i know your boss|i know your director|i know the owner|" +
+		"influencer|followers|i work for the government|member of parliament|i'm an mp|my mp|my congressman|my senator|" +
+		"i work in the media|i work for a newspaper"},
 	{sense: senseHint, arg: string(Resigned), words: "my bad luck|just my luck|bad luck|whatever|i give up|give up|doesn't matter|" +
 		"doesnt matter|oh well|what can you do|what can i do|nothing i can do|it is what it is|it's what it is|" +
 		"not expecting much|don't expect much|dont expect much|no point|pointless|lesson learned|lesson learnt|" +

@@ -26,6 +26,15 @@ var (
 	moneyHanRe    = regexp.MustCompile(`(` + hanAmount + `)\s*(元人民币|元|块钱|块|美元|美金|欧元|英镑|港币|港元)`)
 )
 
+// The money patterns, searched near their currency words and digits.
+var (
+	moneyPrefixScan = nearScan{re: moneyPrefixRe, words: []string{"¥", "￥", "rmb", "cny", "人民币", "$", "us$", "hk$", "nt$", "€", "eur", "£", "gbp", "usd", "hkd", "twd"}, after: 24}
+	moneySuffixScan = nearScan{re: moneySuffixRe, words: []string{"元", "块", "圆", "rmb", "cny", "yuan", "dollar", "buck", "usd", "euro", "eur",
+		"pound", "quid", "gbp", "hkd", "港币", "港元", "美元", "美金", "欧元", "英镑", "日元", "台币"}, before: 32}
+	moneyWanScan = nearScan{re: moneyWanRe, words: []string{"万"}, before: 24}
+	moneyHanScan = nearScan{re: moneyHanRe, words: []string{"元", "块", "美元", "美金", "欧元", "英镑", "港币", "港元"}, before: 48, after: 16}
+)
+
 // currencyOf maps a currency word or sign to its ISO code and the sign
 // shown in values.
 func currencyOf(w string) (code, sign string) {
@@ -61,6 +70,9 @@ func unitFactor(u string) float64 {
 
 // moneyValue formats an amount for a Value: "¥300", "$12.50", "¥15000".
 func moneyValue(sign string, amount float64) string {
+	if amount != math.Trunc(amount) {
+		return sign + strconv.FormatFloat(amount, 'f', 2, 64) // $23.40
+	}
 	return sign + strconv.FormatFloat(amount, 'f', -1, 64)
 }
 
@@ -95,8 +107,7 @@ func (r *reading) readMoney() {
 		r.claim(at)
 		r.add(Finding{Slot: Impact, Kind: ImpactMoney, Value: moneyValue(sign, amount), Amount: amount, Currency: code}, at)
 	}
-	prefixes := []string{"¥", "￥", "rmb", "cny", "人民币", "$", "€", "eur", "£", "gbp", "usd", "hkd", "twd"}
-	for _, loc := range (nearScan{re: moneyPrefixRe, words: prefixes, after: 24}).findAll(n) {
+	for _, loc := range moneyPrefixScan.findAll(n) {
 		m := submatches(n, loc)
 		if !moneyBoundary(n, span{loc[0], loc[1]}, m[1]) {
 			continue
@@ -106,7 +117,7 @@ func (r *reading) readMoney() {
 			add(span{loc[0], loc[1]}, v*unitFactor(m[3]), m[1])
 		}
 	}
-	for _, loc := range (nearScan{re: moneySuffixRe, digits: true, after: 24}).findAll(n) {
+	for _, loc := range moneySuffixScan.findAll(n) {
 		m := submatches(n, loc)
 		if loc[0] > 0 && (isASCIIAlnum(n[loc[0]-1]) || n[loc[0]-1] == '.') {
 			continue // part of an order number or a version
@@ -116,7 +127,7 @@ func (r *reading) readMoney() {
 			add(span{loc[0], loc[1]}, v*unitFactor(m[2]), m[3])
 		}
 	}
-	for _, loc := range (nearScan{re: moneyWanRe, words: []string{"万"}, before: 24}).findAll(n) {
+	for _, loc := range moneyWanScan.findAll(n) {
 		m := submatches(n, loc)
 		if loc[0] > 0 && isASCIIAlnum(n[loc[0]-1]) {
 			continue
@@ -130,8 +141,7 @@ func (r *reading) readMoney() {
 			add(span{loc[0], loc[1]}, v*1e4, "元")
 		}
 	}
-	hanUnits := []string{"元", "块", "美元", "美金", "欧元", "英镑", "港币", "港元"}
-	for _, loc := range (nearScan{re: moneyHanRe, words: hanUnits, before: 48, after: 16}).findAll(n) {
+	for _, loc := range moneyHanScan.findAll(n) {
 		m := submatches(n, loc)
 		if v, ok := parseHanNumber(m[1]); ok {
 			add(span{loc[0], loc[1]}, v, m[2])

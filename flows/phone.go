@@ -10,12 +10,13 @@ import (
 var (
 	// phoneCandidateRe finds runs of digits that may be a phone number:
 	// 13812345678, +86 138 1234 5678, 021-12345678, (415) 555-2671.
-	phoneCandidateRe = regexp.MustCompile(`\+?\(?\d[\d\- ()]{4,18}\d`)
+	phoneCandidateRe   = regexp.MustCompile(`\+?\(?\d[\d\- ()]{4,18}\d`)
+	phoneCandidateScan = nearScan{re: phoneCandidateRe, digits: true, before: 3, after: 24}
 	// cnMobileRe is a mainland mobile number, alone.
 	cnMobileRe = regexp.MustCompile(`^1[3-9]\d{9}$`)
 	// formattedPhoneRe is a number written the way phone numbers are:
 	// 021-12345678, 0755 8888 8888, (415) 555-2671, 415-867-5309.
-	formattedPhoneRe = regexp.MustCompile(`^(0\d{2,3}[- ]\d{7,8}|\(\d{3}\) ?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|1[3-9]\d[- ]\d{4}[- ]\d{4})$`)
+	formattedPhoneRe = regexp.MustCompile(`^(0\d{2,3}[- ]\d{7,8}|0\d{2,3}[- ]\d{3,4}[- ]\d{4}|0\d{4} \d{6}|\(\d{3}\) ?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|1[3-9]\d[- ]\d{4}[- ]\d{4})$`)
 
 	// phoneCues are the words that announce a phone number.
 	phoneCues = []string{"电话", "手机", "我的号码", "联系方式", "致电", "打给我", "回电", "call", "phone", "mobile", "cell", "tel", "reach me",
@@ -28,15 +29,15 @@ var (
 
 // readPhones reads phone numbers (Contact, Kind phone, Value in E.164),
 // checked with libphonenumber's metadata for the region of the text's
-// language (CN for Chinese, US otherwise; a number written with + needs
-// none). A number is taken for a phone when a phone word comes before it in
+// language (CN for Chinese, US otherwise, GB for an English number that
+// starts with a trunk 0; a number written with + needs none). A number is taken for a phone when a phone word comes before it in
 // its clause, or it is written with +, or it is a mainland mobile number,
 // or it is formatted as phone numbers are; a number an order word comes
 // before is left to readOrders, whatever its digits.
 func (r *reading) readPhones() {
 	n := r.u.norm
 	r.phoneChecks = 0
-	for _, loc := range (nearScan{re: phoneCandidateRe, digits: true, before: 3, after: 24}).findAll(n) {
+	for _, loc := range phoneCandidateScan.findAll(n) {
 		at := span{loc[0], loc[1]}
 		if !r.readPhone(at) {
 			// "B77 13812345678" or two numbers side by side: try each
@@ -95,6 +96,11 @@ func (r *reading) readPhone(at span) bool {
 		region = "CN"
 	}
 	num, err := phonenumbers.Parse(raw, region)
+	if (err != nil || !phonenumbers.IsValidNumber(num)) && region == "US" && strings.HasPrefix(digits, "0") {
+		// A number with a trunk 0 is not American: in English it is
+		// most often British (07911 123456).
+		num, err = phonenumbers.Parse(raw, "GB")
+	}
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return false
 	}

@@ -12,6 +12,13 @@ var (
 	qqRe     = regexp.MustCompile(`\bqq\s*号?\s*(?:是|为|:|is)?\s*(\d{5,11})\b`)
 )
 
+// The contact patterns, searched near their needles.
+var (
+	emailScan  = nearScan{re: emailRe, words: []string{"@"}, before: 70, after: 100}
+	wechatScan = nearScan{re: wechatRe, words: []string{"微信", "wechat", "weixin", "vx", "wx"}, after: 40}
+	qqScan     = nearScan{re: qqRe, words: []string{"qq"}, after: 30}
+)
+
 // readContacts reads e-mail addresses, WeChat ids and QQ numbers (Contact),
 // and sets web addresses aside so that no rule reads an order number or a
 // date inside them. It runs first.
@@ -23,7 +30,7 @@ func (r *reading) readContacts() {
 		}
 	}
 	if strings.IndexByte(n, '@') >= 0 {
-		for _, loc := range (nearScan{re: emailRe, words: []string{"@"}, before: 70, after: 100}).findAll(n) {
+		for _, loc := range emailScan.findAll(n) {
 			at := span{loc[0], loc[1]}
 			if r.claimed(at) {
 				continue
@@ -32,7 +39,7 @@ func (r *reading) readContacts() {
 			r.add(Finding{Slot: Contact, Kind: ContactEmail, Value: r.u.source(at.start, at.end)}, at)
 		}
 	}
-	for _, loc := range (nearScan{re: wechatRe, words: []string{"微信", "wechat", "weixin", "vx", "wx"}, after: 40}).findAll(n) {
+	for _, loc := range wechatScan.findAll(n) {
 		at := span{loc[2], loc[3]}
 		if r.claimed(at) || loc[0] > 0 && isASCIIAlnum(n[loc[0]-1]) {
 			continue
@@ -40,7 +47,7 @@ func (r *reading) readContacts() {
 		r.claim(at)
 		r.add(Finding{Slot: Contact, Kind: ContactWeChat, Value: r.u.source(at.start, at.end)}, span{loc[0], loc[1]})
 	}
-	for _, loc := range (nearScan{re: qqRe, words: []string{"qq"}, after: 30}).findAll(n) {
+	for _, loc := range qqScan.findAll(n) {
 		at := span{loc[2], loc[3]}
 		if r.claimed(at) {
 			continue

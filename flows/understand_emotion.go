@@ -28,7 +28,8 @@ const (
 // The score adds: the weight of each anger word (1 upset, 2 angry, 3 very
 // angry; at most 6 in all); 4 for the first insult and 2 for each other
 // (at most 8); 1 for each distress word (at most 2); 1 for "!!" or three
-// "!" in all, 2 for a run of three or more; 1 for "??", 2 for "???"; 1 for
+// "!" in all, 2 for a run of three or more, 3 for two such runs; 1 for
+// "??", 2 for "???"; 1 for
 // one word in capitals, 3 for three or more (or a whole short text); 2 for
 // each angry emoji (at most 4), 1 for a thumbs-down or a crying face; 2
 // for repetition.
@@ -84,6 +85,9 @@ func (r *reading) emotion() (Emotion, []string) {
 
 	bangRun, qRun, mixedRun, bangs := punctuationRuns(r.u.norm)
 	switch {
+	case strings.Count(r.u.norm, "!!!") >= 2:
+		score += 3 // shouting more than once
+		signals[signalExclaim] = true
 	case bangRun >= 3 || mixedRun >= 3:
 		score += 2
 		signals[signalExclaim] = true
@@ -244,6 +248,12 @@ func (u *utterance) repeats() bool {
 			if k >= need {
 				return true
 			}
+		}
+	}
+	// The same symbol or emoji three times in a row.
+	for i := 0; i+2 < len(runes); i++ {
+		if c := runes[i]; c > 0x2000 && unicode.Is(unicode.So, c) && runes[i+1] == c && runes[i+2] == c {
+			return true
 		}
 	}
 	// English words and stretched letters.

@@ -64,7 +64,6 @@ func (r *reading) readExpected(intents []Intent) {
 				finding: Finding{Slot: Grievance, Value: cutRunes(text, maxGrievanceRunes), Span: text},
 				at:      at,
 			})
-			r.readProducts()
 		}
 	}
 }

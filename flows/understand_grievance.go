@@ -47,17 +47,11 @@ func (r *reading) readGrievances() {
 		}
 	}
 	r.grievances = found
-	r.readProducts()
 }
 
 // sentenceGrievance reads one sentence as a grievance.
 func (r *reading) sentenceGrievance(s span) (grievance, bool) {
-	var clauses []span
-	for _, c := range r.u.clauses {
-		if c.start >= s.start && c.end <= s.end {
-			clauses = append(clauses, c)
-		}
-	}
+	clauses := r.u.clausesIn(s)
 	// Leave out the clauses at either end that only greet, thank, ask or
 	// answer.
 	aside := func(c span) bool { return !r.hasMarker(c) && r.coveredBy(c, isAsideSense) }
@@ -71,9 +65,19 @@ func (r *reading) sentenceGrievance(s span) (grievance, bool) {
 		return grievance{}, false
 	}
 	at := span{clauses[0].start, clauses[len(clauses)-1].end}
+	// A greeting run into the first clause ("你好我的洗衣机坏了") is not
+	// part of the grievance either.
+	for _, h := range r.u.hitsIn(at) {
+		if !r.u.blank(at.start, h.start) {
+			continue
+		}
+		if h.lex.sense == senseIntent && (h.lex.arg == string(Greets) || h.lex.arg == string(Thanks)) && h.end < at.end {
+			at.start, _ = r.u.trim(h.end, at.end)
+		}
+	}
 	score := 0
-	for _, h := range r.u.hits {
-		if h.start < at.start || h.end > at.end {
+	for _, h := range r.u.hitsIn(at) {
+		if h.end > at.end {
 			continue
 		}
 		switch h.lex.sense {
@@ -101,8 +105,8 @@ func (r *reading) sentenceGrievance(s span) (grievance, bool) {
 
 // hasMarker reports whether [at] tells a problem, a mistreatment or harm.
 func (r *reading) hasMarker(at span) bool {
-	for _, h := range r.u.hits {
-		if h.start < at.start || h.end > at.end {
+	for _, h := range r.u.hitsIn(at) {
+		if h.end > at.end {
 			continue
 		}
 		switch h.lex.sense {

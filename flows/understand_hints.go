@@ -11,6 +11,9 @@ var influenceRe = regexp.MustCompile(`(我是|本人是|我就是|我朋友是|�
 var influenceNeedles = []string{"记者", "律师", "媒体", "公务员", "领导", "干部", "官员", "法官", "检察官", "警察", "人大代表", "政协委员", "网红", "博主",
 	"journalist", "reporter", "lawyer", "attorney", "solicitor", "official", "council", "judge", "police", "senator", "influencer", "blogger", "editor"}
 
+// influenceScan finds influenceRe near its needles.
+var influenceScan = nearScan{re: influenceRe, words: influenceNeedles, before: 48, after: 16}
+
 // hints tells which kinds of complainer the text suggests (P14):
 //
 //   - Emotional: angry or furious, or an insult.
@@ -59,7 +62,7 @@ func (r *reading) hints(a Analysis) []Complainer {
 	if exactDate && amount {
 		set[Prepared] = true
 	}
-	if len((nearScan{re: influenceRe, words: influenceNeedles, before: 48, after: 16}).findAll(r.u.norm)) > 0 {
+	if len(influenceScan.findAll(r.u.norm)) > 0 {
 		set[Influential] = true
 	}
 	reasons := len(r.hitsOf(senseReason))

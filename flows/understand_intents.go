@@ -37,11 +37,9 @@ func (r *reading) intents() []Intent {
 		in := Intent(h.lex.arg)
 		switch h.lex.answer {
 		case anywhere:
-			switch in {
-			case Greets:
-				continue // below
+			if in != Greets { // a greeting counts only alone, below
+				set[in] = true
 			}
-			set[in] = true
 		case shortOnly:
 			switch in {
 			case Withdraws:
@@ -147,8 +145,8 @@ func (r *reading) readAnswer(set map[Intent]bool) {
 			if !r.coveredBy(c, isAnswerSense) {
 				break
 			}
-			for _, h := range r.u.hits {
-				if h.start >= c.start && h.end <= c.end && h.lex.sense == senseIntent && h.lex.answer == leading {
+			for _, h := range r.u.hitsIn(c) {
+				if h.end <= c.end && h.lex.sense == senseIntent && h.lex.answer == leading {
 					answers[Intent(h.lex.arg)] = true
 					plainNo = plainNo || isPlainNo(h.lex.word)
 				}
@@ -231,12 +229,9 @@ func (r *reading) onlyPleasantries() bool {
 // keyword for which ok holds.
 func (r *reading) coveredBy(s span, ok func(*lexeme) bool) bool {
 	pos := s.start
-	for _, h := range r.u.hits {
-		if h.end <= pos || h.start < s.start {
+	for _, h := range r.u.hitsIn(s) {
+		if h.end <= pos {
 			continue
-		}
-		if h.start >= s.end {
-			break
 		}
 		if !ok(h.lex) {
 			continue

@@ -10,7 +10,9 @@ import (
 // since yesterday" yesterday is still the day).
 //
 //   - A corrected fact: the fact right after 不是, 并非, 而不是, not,
-//     isn't, wasn't ("不是上周三,是上周四", "B77, not B71") is Negated.
+//     isn't, wasn't ("不是上周三,是上周四", "B77, not B71"), and every fact
+//     of a short Chinese clause that starts with 不是 or 并非
+//     ("不是上周三在南京西路店") is Negated.
 //   - Harm denied: an injury, safety hazard or distress right after 没,
 //     没有, 未, 无, no, not, nobody, never, n't ("没有受伤", "nobody was
 //     hurt") is neither a risk nor an impact.
@@ -31,11 +33,26 @@ func (r *reading) markNegated() {
 		f := &r.found[i]
 		switch f.Slot {
 		case When, Order, Where, Contact:
-			if r.correctionBefore(f.at.start) {
+			if r.correctionBefore(f.at.start) || r.rejectingClause(r.u.clauseAt(f.at.start)) {
 				f.Negated = true
 			}
 		}
 	}
+}
+
+// rejectingClause reports whether a short Chinese clause starts by
+// rejecting what it says: "不是上周三在南京西路店". In English only the
+// fact right after the cue is rejected (correctionBefore): a clause that
+// starts with "not" often tells something else ("not working since
+// yesterday").
+func (r *reading) rejectingClause(c span) bool {
+	text := r.u.norm[c.start:c.end]
+	for _, cue := range []string{"不是", "并非", "并不是"} {
+		if strings.HasPrefix(text, cue) && !strings.HasPrefix(text, "不是说") && utf8.RuneCountInString(text) <= 14 {
+			return true
+		}
+	}
+	return false
 }
 
 // correctionBefore reports whether the words just before byte i of norm,
@@ -117,7 +134,7 @@ func (r *reading) harmDenied(h lexHit) bool {
 // refusalCues before an outcome say the customer does not want it.
 var refusalCues = []string{"不要", "不想要", "不想", "不用", "不需要", "别", "不是要", "不要求", "没要", "并不想", "don't want", "dont want",
 	"do not want", "not looking for", "no need for", "not asking for", "not interested in", "don't need", "dont need", "not after",
-	"don't want a", "not a", "not for a", "rather than a", "instead of a"}
+	"don't want a", "not a", "not for a", "rather than a", "instead of a", "don't", "dont", "do not", "didn't", "not asking"}
 
 // outcomeRefused reports whether the outcome word at h follows a refusal
 // cue in its clause ("我不要退款", "I don't want a refund").

@@ -30,7 +30,7 @@ var (
 // were not read as a phone number, and brand names with a model (iPhone 15).
 func (r *reading) readOrders() {
 	n := r.u.norm
-	for _, loc := range (nearScan{re: productModelRe, words: productBrandNeedles, after: 40}).findAll(n) {
+	for _, loc := range productModelScan.findAll(n) {
 		at := span{loc[0], loc[1]}
 		if r.claimed(at) {
 			continue
@@ -38,7 +38,7 @@ func (r *reading) readOrders() {
 		r.claim(at)
 		r.add(Finding{Slot: Order, Kind: OrderProduct, Value: r.u.source(at.start, at.end)}, at)
 	}
-	for _, loc := range (nearScan{re: orderKeyRe, words: orderKeyNeedles, before: 9, after: 64}).findAll(n) {
+	for _, loc := range orderKeyScan.findAll(n) {
 		key := n[loc[2]:loc[3]]
 		at := span{loc[4], loc[5]}
 		tok := n[at.start:at.end]
@@ -67,6 +67,12 @@ var (
 	orderKeyNeedles     = []string{"订单", "单号", "快递", "运单", "物流", "型号", "序列号", "编号", "sn", "s/n", "serial", "imei", "model", "tracking", "order", "invoice", "ref", "#"}
 	productBrandNeedles = []string{"iphone", "ipad", "macbook", "galaxy", "pixel", "redmi", "xiaomi", "huawei", "oppo", "vivo", "oneplus", "honor", "samsung",
 		"surface", "thinkpad", "kindle", "airpods", "apple watch", "playstation", "xbox", "mate", "nova", "华为", "小米", "荣耀", "苹果", "三星", "红米", "一加"}
+)
+
+// The order patterns, searched near their needles.
+var (
+	orderKeyScan     = nearScan{re: orderKeyRe, words: orderKeyNeedles, before: 9, after: 64}
+	productModelScan = nearScan{re: productModelRe, words: productBrandNeedles, after: 40}
 )
 
 // asciiTokens returns the runs of ASCII letters and digits of s, with
@@ -135,25 +141,33 @@ func orderKindOf(key string) string {
 
 // readProducts reads the product the complaint is about, named as a common
 // noun (洗衣机, "the washing machine"), as an Order finding of Kind product:
-// the first one named in the main grievance, or in a short answer to a
-// question about the order. A product is not read from a passing mention.
+// the first one named in the main grievance, else the first one named in a
+// text that complains, or in a short answer to a question about the order.
+// A product is not read from a passing mention in a text that does not
+// complain.
 func (r *reading) readProducts() {
 	if r.has(Order, OrderProduct) {
 		return
 	}
-	var within span
 	switch {
 	case len(r.grievances) > 0:
-		within = r.grievances[0].at
-	case r.ctx.Expect == Order && r.u.isShort():
-		within = span{0, len(r.u.norm)}
-	default:
-		return
-	}
-	for _, h := range r.hitsOf(senseProduct) {
-		if h.start >= within.start && h.end <= within.end && !r.claimed(span{h.start, h.end}) {
-			r.add(Finding{Slot: Order, Kind: OrderProduct, Value: r.u.source(h.start, h.end)}, span{h.start, h.end})
+		if r.readProductWithin(r.grievances[0].at) {
 			return
 		}
+		r.readProductWithin(span{0, len(r.u.norm)})
+	case r.ctx.Expect == Order && r.u.isShort():
+		r.readProductWithin(span{0, len(r.u.norm)})
 	}
+}
+
+// readProductWithin reads the first product named within [at] and reports
+// whether there was one.
+func (r *reading) readProductWithin(at span) bool {
+	for _, h := range r.hitsOf(senseProduct) {
+		if h.start >= at.start && h.end <= at.end && !r.claimed(span{h.start, h.end}) {
+			r.add(Finding{Slot: Order, Kind: OrderProduct, Value: r.u.source(h.start, h.end)}, span{h.start, h.end})
+			return true
+		}
+	}
+	return false
 }

@@ -26,13 +26,23 @@ type nearScan struct {
 	before, after int
 }
 
+// maxWiden bounds how far a window is widened to take in a whole word.
+const maxWiden = 32
+
+// maxScanMatches bounds the matches of one pattern in one text; with
+// maxFindingsPerSlot it keeps the cost of a long text linear.
+const maxScanMatches = 64
+
 // findAll returns the matches of the pattern in s, as
-// FindAllStringSubmatchIndex would on the whole of s.
+// FindAllStringSubmatchIndex would on the whole of s, up to maxScanMatches.
 func (ns nearScan) findAll(s string) [][]int {
 	windows := ns.windows(s)
 	var out [][]int
 	for _, w := range windows {
-		for _, loc := range ns.re.FindAllStringSubmatchIndex(s[w.start:w.end], -1) {
+		if len(out) >= maxScanMatches {
+			break
+		}
+		for _, loc := range ns.re.FindAllStringSubmatchIndex(s[w.start:w.end], maxScanMatches-len(out)) {
 			for i := range loc {
 				if loc[i] >= 0 {
 					loc[i] += w.start
@@ -49,10 +59,14 @@ func (ns nearScan) windows(s string) []span {
 	var raw []span
 	open := func(i, j int) {
 		start, end := max(0, i-ns.before), min(len(s), j+ns.after)
-		for start > 0 && (!utf8.RuneStart(s[start]) || isASCIIAlnum(s[start-1]) && isASCIIAlnum(s[start])) {
+		// Widen to whole characters, and to whole words so that \b at
+		// the window's ends means what it means in the text; a word longer
+		// than maxWiden (a hash, a run of digits) is cut, so that the cost
+		// stays linear.
+		for k := 0; start > 0 && (!utf8.RuneStart(s[start]) || k < maxWiden && isASCIIAlnum(s[start-1]) && isASCIIAlnum(s[start])); k++ {
 			start--
 		}
-		for end < len(s) && (!utf8.RuneStart(s[end]) || isASCIIAlnum(s[end-1]) && isASCIIAlnum(s[end])) {
+		for k := 0; end < len(s) && (!utf8.RuneStart(s[end]) || k < maxWiden && isASCIIAlnum(s[end-1]) && isASCIIAlnum(s[end])); k++ {
 			end++
 		}
 		raw = append(raw, span{start, end})

@@ -39,8 +39,10 @@ type utterance struct {
 // span is a byte range of the normalised text.
 type span struct{ start, end int }
 
-// prepareUtterance normalises text for matching.
-func prepareUtterance(text string) *utterance {
+// analyzedText returns the text Analyze reads: cut to maxAnalyzedBytes at
+// a character boundary, with invalid UTF-8 replaced by U+FFFD. Every Span
+// is a substring of it.
+func analyzedText(text string) string {
 	if len(text) > maxAnalyzedBytes {
 		cut := maxAnalyzedBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
@@ -48,16 +50,22 @@ func prepareUtterance(text string) *utterance {
 		}
 		text = text[:cut]
 	}
-	src := strings.ToValidUTF8(text, "\uFFFD")
+	return strings.ToValidUTF8(text, "\uFFFD")
+}
+
+// prepareUtterance normalises text for matching.
+func prepareUtterance(text string) *utterance {
+	src := analyzedText(text)
 	u := &utterance{src: src}
 	var b strings.Builder
 	b.Grow(len(src))
 	toSrc := make([]int32, 0, len(src)+1)
 	inWord := false
 	for i, r := range src {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0 // full-width ASCII
+		}
 		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
 		case r == '\n':
 		case r == 0x2018 || r == 0x2019 || r == 0x2032:
 			r = '\''
@@ -136,7 +144,7 @@ func (u *utterance) isSentenceEnd(i int) bool {
 // isClauseEnd reports whether the rune at byte i of norm ends a clause.
 func (u *utterance) isClauseEnd(i int) bool {
 	switch u.norm[i] {
-	case ',', ':', '~', '(', ')':
+	case ',', ':', '~':
 		return true
 	}
 	return strings.HasPrefix(u.norm[i:], "、") || strings.HasPrefix(u.norm[i:], "——")
@@ -222,6 +230,21 @@ func pieceAt(pieces []span, i int) int {
 
 // sentenceAt returns the index of the sentence holding byte i, or -1.
 func (u *utterance) sentenceAt(i int) int { return pieceAt(u.sentences, i) }
+
+// hitsIn returns the keyword hits that start within [s]; they may end
+// after it. It costs a binary search.
+func (u *utterance) hitsIn(s span) []lexHit {
+	i := sort.Search(len(u.hits), func(k int) bool { return u.hits[k].start >= s.start })
+	j := sort.Search(len(u.hits), func(k int) bool { return u.hits[k].start >= s.end })
+	return u.hits[i:max(i, j)]
+}
+
+// clausesIn returns the clauses that lie within [s].
+func (u *utterance) clausesIn(s span) []span {
+	i := sort.Search(len(u.clauses), func(k int) bool { return u.clauses[k].start >= s.start })
+	j := sort.Search(len(u.clauses), func(k int) bool { return u.clauses[k].end > s.end })
+	return u.clauses[i:max(i, j)]
+}
 
 // units measures how much was said: a Han character counts one, any other
 // word two (a Chinese word is one or two characters), so a short answer is

@@ -25,6 +25,15 @@ var (
 var enStoreNeedles = []string{"store", "Store", "STORE", "shop", "Shop", "branch", "Branch", "outlet", "Outlet", "showroom", "Showroom", "location",
 	"Location", "mall", "Mall", "supermarket", "Supermarket", "dealer", "Dealer", "centre", "Centre", "center", "Center", "boutique", "Boutique"}
 
+// The store patterns, searched near the words that end them. enStoreScan
+// runs on the text as written (names are capitalised), the others on the
+// normalised text.
+var (
+	zhStoreScan        = nearScan{re: zhStoreSuffixRe, words: []string{"店", "柜", "商场", "超市", "营业厅", "中心", "网点", "维修点"}, before: 9, after: 9}
+	enStoreScan        = nearScan{re: enStoreRe, words: enStoreNeedles, before: 80, after: 12}
+	enGenericStoreScan = nearScan{re: enGenericStoreRe, words: []string{"mall", "store", "shop", "branch", "supermarket", "shopping cent", "outlet", "showroom", "dealership"}, before: 40, after: 16}
+)
+
 // zhStoreNameStops are characters that cannot be part of a store's name
 // when walking back from its suffix: 在南京西路店 stops at 在.
 const zhStoreNameStops = "在去到于从跟向是我你他她它们了买的个那这说就也都还被把给让和与及或吗呢吧啊里上下间边附近一"
@@ -71,8 +80,7 @@ func (r *reading) readPlaces() {
 func (r *reading) readStores() {
 	n := r.u.norm
 	if r.u.han > 0 && strings.ContainsAny(n, "店柜场市厅心点") || strings.Contains(n, "网点") {
-		storeNeedles := []string{"店", "柜", "商场", "超市", "营业厅", "中心", "网点", "维修点"}
-		for _, loc := range (nearScan{re: zhStoreSuffixRe, words: storeNeedles, before: 9, after: 9}).findAll(n) {
+		for _, loc := range zhStoreScan.findAll(n) {
 			suffix := n[loc[0]:loc[1]]
 			if suffix == "店" {
 				next, _ := utf8.DecodeRuneInString(n[loc[1]:])
@@ -102,7 +110,7 @@ func (r *reading) readStores() {
 	}
 	named := false
 	src := r.u.src
-	for _, loc := range (nearScan{re: enStoreRe, words: enStoreNeedles, before: 80, after: 12}).findAll(src) {
+	for _, loc := range enStoreScan.findAll(src) {
 		at, ok := r.normSpan(loc[2], loc[5])
 		if !ok || r.claimed(at) {
 			continue
@@ -118,7 +126,7 @@ func (r *reading) readStores() {
 	if named {
 		return
 	}
-	for _, loc := range (nearScan{re: enGenericStoreRe, words: []string{"mall", "store", "shop", "branch", "supermarket", "shopping cent", "outlet", "showroom", "dealership"}, before: 40, after: 16}).findAll(n) {
+	for _, loc := range enGenericStoreScan.findAll(n) {
 		at := span{loc[2], loc[3]}
 		if r.claimed(at) {
 			continue
@@ -154,8 +162,8 @@ func (r *reading) storeNameStart(end int, suffix string) int {
 
 // onlineWithin returns the online shop named inside at (淘宝店), or "".
 func (r *reading) onlineWithin(at span) string {
-	for _, h := range r.u.hits {
-		if h.lex.sense == senseOnline && h.start >= at.start && h.end <= at.end {
+	for _, h := range r.u.hitsIn(at) {
+		if h.lex.sense == senseOnline && h.end <= at.end {
 			if h.lex.arg != "" {
 				return r.u.source(h.start, h.end)
 			}

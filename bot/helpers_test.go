@@ -1,0 +1,248 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/redisstore"
+	"github.com/complaintbot/complaintbot/flows"
+	"github.com/complaintbot/complaintbot/scheduler/redistest"
+)
+
+var shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// start is Monday 2026-11-23 10:00 in Shanghai.
+var start = time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai)
+
+// clock is a test clock that only moves when told to.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	return c.t
+}
+
+// harness is one bot over a real redis-server, with a test clock.
+type harness struct {
+	t     *testing.T
+	ctx   context.Context
+	srv   *redistest.Server
+	rdb   *redis.Client
+	store *redisstore.Store
+	eng   *bot.Engine
+	clock *clock
+	cfg   bot.Config
+}
+
+func newHarness(t *testing.T, cfg bot.Config) *harness {
+	t.Helper()
+	if cfg.Location == nil {
+		cfg.Location = shanghai
+	}
+	if len(cfg.Staff) == 0 {
+		cfg.Staff = []string{"alice", "bob", "carol"}
+	}
+	if len(cfg.Supervisors) == 0 {
+		cfg.Supervisors = []string{"sue"}
+	}
+	h := &harness{t: t, ctx: context.Background(), clock: &clock{t: start}, cfg: cfg}
+	h.srv = redistest.Start(t)
+	h.rdb = h.srv.Client(t)
+	h.restart()
+	return h
+}
+
+// restart builds a new store and engine over the same Redis, as a
+// restarted bot would.
+func (h *harness) restart() {
+	h.store = redisstore.New(h.rdb, redisstore.Options{})
+	h.eng = bot.NewEngine(h.store, h.cfg, bot.WithClock(h.clock.Now))
+}
+
+// replica returns another engine over the same Redis: a second replica.
+func (h *harness) replica() *bot.Engine {
+	return bot.NewEngine(redisstore.New(h.srv.Client(h.t), redisstore.Options{}), h.cfg, bot.WithClock(h.clock.Now))
+}
+
+func (h *harness) send(customer, text string, atts ...bot.Attachment) bot.Receipt {
+	h.t.Helper()
+	r, err := h.eng.Handle(h.ctx, bot.Inbound{Channel: "web", Role: bot.CustomerRole, User: customer, Text: text, Attachments: atts})
+	if err != nil {
+		h.t.Fatalf("customer %s says %q: %v", customer, text, err)
+	}
+	return r
+}
+
+func (h *harness) staff(name, thread, text string) error {
+	h.t.Helper()
+	_, err := h.eng.Handle(h.ctx, bot.Inbound{Channel: "web", Role: bot.StaffRole, User: name, Thread: thread, Text: text})
+	return err
+}
+
+// wake lets the quiet window pass and runs the customer's wake-up, as the
+// scheduler would.
+func (h *harness) wake(customer string) {
+	h.t.Helper()
+	now := h.clock.Add(h.eng.Config().Quiet + time.Millisecond)
+	if err := h.eng.Wake(h.ctx, bot.ConvWakeUp("web:"+customer), now); err != nil {
+		h.t.Fatalf("wake %s: %v", customer, err)
+	}
+}
+
+// turn sends a burst and returns what the bot said to the customer.
+func (h *harness) turn(customer string, msgs ...string) string {
+	h.t.Helper()
+	for _, m := range msgs {
+		h.send(customer, m)
+		h.clock.Add(time.Second)
+	}
+	h.wake(customer)
+	var said []string
+	for _, m := range h.outbox() {
+		if m.Audience == bot.ToCustomer && m.Customer == customer {
+			said = append(said, m.Text)
+		}
+	}
+	h.clock.Add(10 * time.Second)
+	return strings.Join(said, "\n")
+}
+
+// outbox reads and acknowledges everything queued on every channel used in
+// the tests.
+func (h *harness) outbox() []bot.Outbound {
+	h.t.Helper()
+	var out []bot.Outbound
+	for _, ch := range []string{"web"} {
+		for {
+			items, err := h.store.ReadOutbox(h.ctx, ch, "test", 100, 0)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			if len(items) == 0 {
+				break
+			}
+			for _, it := range items {
+				out = append(out, it.Message)
+				if err := h.store.AckOutbox(h.ctx, ch, it.StreamID); err != nil {
+					h.t.Fatal(err)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (h *harness) snapshot(customer string) *bot.Snapshot {
+	h.t.Helper()
+	s, err := h.store.Load(h.ctx, "web:"+customer, "", "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+func (h *harness) caseView(id string) *bot.CaseView {
+	h.t.Helper()
+	v, err := h.eng.Case(h.ctx, id)
+	if err != nil {
+		h.t.Fatalf("case %s: %v", id, err)
+	}
+	return v
+}
+
+// keys returns every key in Redis, sorted.
+func (h *harness) keys() []string {
+	h.t.Helper()
+	ks, err := h.rdb.Keys(h.ctx, "*").Result()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// confirmIntake plays a short, complete intake for customer and returns the
+// case it opened.
+func (h *harness) confirmIntake(customer, lang string) *bot.CaseView {
+	h.t.Helper()
+	if lang == "zh" {
+		h.turn(customer, "昨天在南京西路店买的吹风机,用了一次就坏了,订单号A1234,我要退款")
+		h.turn(customer, "没有了")
+		h.turn(customer, "对")
+	} else {
+		h.turn(customer, "The hair dryer I bought yesterday at your Oxford Street store broke after one use. Order A1234. I want a refund.")
+		h.turn(customer, "no, that's all")
+		h.turn(customer, "yes")
+	}
+	snap := h.snapshot(customer)
+	if snap.Conv == nil || snap.Conv.Case == "" {
+		h.t.Fatalf("intake of %s opened no case", customer)
+	}
+	return h.caseView(snap.Conv.Case)
+}
+
+// finishIntake answers whatever the bot asks (skipping questions, nothing
+// else to add, confirming the summary) until the intake opens a case, and
+// returns it.
+func (h *harness) finishIntake(customer string) *bot.CaseView {
+	h.t.Helper()
+	for i := 0; i < 10; i++ {
+		snap := h.snapshot(customer)
+		if snap.Conv.Intake == nil {
+			return h.caseView(snap.Conv.Case)
+		}
+		zh := snap.Conv.Intake.Lang == flows.ZH
+		answer := map[flows.Phase][2]string{
+			flows.Asking:       {"skip", "不记得了"},
+			flows.AnythingElse: {"that's all", "没有了"},
+			flows.Confirming:   {"yes", "对"},
+		}[snap.Conv.Intake.Phase]
+		a := answer[0]
+		if zh {
+			a = answer[1]
+		}
+		if a == "" {
+			h.t.Fatalf("intake of %s in phase %q", customer, snap.Conv.Intake.Phase)
+		}
+		h.turn(customer, a)
+	}
+	h.t.Fatalf("intake of %s did not end", customer)
+	return nil
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = fmt.Sprintf
+var _ = flows.ZH
