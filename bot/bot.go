@@ -186,7 +186,129 @@ type Case struct {
 	// RepeatAsks counts the times the customer was asked for something
 	// they had already given. It must stay 0.
 	RepeatAsks int `json:"repeat_asks"`
+
+	// Ownership (P6) and its metrics.
+	ClaimedAt         time.Time `json:"claimed_at,omitzero"`
+	FirstReplyAt      time.Time `json:"first_reply_at,omitzero"` // the owner's first message to the customer
+	Handovers         int       `json:"handovers"`
+	Reopens           int       `json:"reopens"`
+	Escalations       int       `json:"escalations"`
+	CustomerConfirmed bool      `json:"customer_confirmed"`
+	// Offer is the owner's latest proposal to the customer; Promise the
+	// resolution time the customer was told; Resolution the owner's account
+	// of the fix (P16).
+	Offer      *Offer      `json:"offer,omitempty"`
+	Promise    *Promise    `json:"promise,omitempty"`
+	Resolution *Resolution `json:"resolution,omitempty"`
+	ResolvedAt time.Time   `json:"resolved_at,omitzero"`
+	ClosedAt   time.Time   `json:"closed_at,omitzero"`
+	// Awaiting is what the bot waits for the customer to answer: an offer's
+	// pick, "is it solved?", the follow-up or a satisfaction score. The
+	// customer's next burst is read as that answer first.
+	Awaiting Question `json:"awaiting,omitempty"`
+	// AskedAt is when the question Awaiting was asked.
+	AskedAt time.Time `json:"asked_at,omitzero"`
+	// Satisfaction is the customer's score, 1–5 (0: none given), and
+	// their comment.
+	Satisfaction        int    `json:"satisfaction,omitempty"`
+	SatisfactionComment string `json:"satisfaction_comment,omitempty"`
+
+	// Timekeeping (the case policy).
+	// LastCustomerAt is when the customer last wrote about the case;
+	// WaitingSince when the oldest customer message the owner has not
+	// answered came (zero when none waits); NewsAt when the customer last
+	// heard from a person or about progress.
+	LastCustomerAt time.Time `json:"last_customer_at,omitzero"`
+	WaitingSince   time.Time `json:"waiting_since,omitzero"`
+	NewsAt         time.Time `json:"news_at,omitzero"`
+	// Done records the timed actions already taken, by key, with when, so
+	// that a wake-up handled twice acts once. Keys that can recur carry
+	// the time they are for ("owner_nudge@<unix>").
+	Done map[string]time.Time `json:"done,omitempty"`
+	// Wake is the case's next wake-up; zero when none is due.
+	Wake time.Time `json:"wake,omitzero"`
+	// NoteHinted lists staff who were told, once, that their plain
+	// messages in this case's thread are internal notes.
+	NoteHinted []string `json:"note_hinted,omitempty"`
 }
+
+// Question is what the bot asked a customer about their case and waits for.
+type Question string
+
+// Questions.
+const (
+	AskPick     Question = "pick"     // which of the offer's options
+	AskSolved   Question = "solved"   // is it solved? (after resolve)
+	AskFollowUp Question = "followup" // still fine? and a score 1–5
+)
+
+// Offer is what an owner proposed, in numbered options.
+type Offer struct {
+	Options  []string  `json:"options"`
+	Kinds    []string  `json:"kinds"` // outcome kind of each option, "" where none
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Picked   int       `json:"picked,omitempty"` // 1-based; 0 until the customer chooses
+	PickedAt time.Time `json:"picked_at,omitzero"`
+}
+
+// Promise is a resolution time the owner gave and the customer was told.
+type Promise struct {
+	Due  time.Time `json:"due"`
+	Text string    `json:"text"` // as the owner wrote it
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Resolution is how a case was resolved, in the taxonomy of P16.
+type Resolution struct {
+	Category string    `json:"category"` // product, service, delivery, billing, staff_attitude, other
+	Cause    string    `json:"cause"`    // product_defect, service_failure, partner, customer_misuse, policy, unknown
+	Done     string    `json:"done"`     // what was done
+	Action   string    `json:"action,omitempty"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+}
+
+// Metrics are a case's handling figures.
+type Metrics struct {
+	TimeToClaim       time.Duration `json:"time_to_claim"`       // 0 while unclaimed
+	TimeToFirstReply  time.Duration `json:"time_to_first_reply"` // from opening; 0 while none
+	Handovers         int           `json:"handovers"`
+	RepeatAsks        int           `json:"repeat_asks"`
+	CustomerConfirmed bool          `json:"customer_confirmed"`
+	Reopens           int           `json:"reopens"`
+}
+
+// Metrics returns the case's handling figures.
+func (c *Case) Metrics() Metrics {
+	m := Metrics{Handovers: c.Handovers, RepeatAsks: c.RepeatAsks, CustomerConfirmed: c.CustomerConfirmed, Reopens: c.Reopens}
+	if !c.ClaimedAt.IsZero() {
+		m.TimeToClaim = c.ClaimedAt.Sub(c.Opened)
+	}
+	if !c.FirstReplyAt.IsZero() {
+		m.TimeToFirstReply = c.FirstReplyAt.Sub(c.Opened)
+	}
+	return m
+}
+
+// Event names of a case's history.
+const (
+	EvOpened      = "opened"
+	EvClaimed     = "claimed"
+	EvHandover    = "handover"
+	EvEscalated   = "escalated"
+	EvOffered     = "offered"
+	EvPicked      = "picked"
+	EvPromised    = "promised"
+	EvResolved    = "resolved"
+	EvReopened    = "reopened"
+	EvConfirmed   = "confirmed"
+	EvClosed      = "closed"
+	EvRated       = "rated"
+	EvTimed       = "timer" // a timed action of the case policy; Detail names it
+	EvUrgentAlert = "urgent_alert"
+)
 
 // Entry is one line of a transcript: every customer, bot and staff message,
 // attachments included, in order.

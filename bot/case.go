@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -70,6 +69,3 @@ func (e *Engine) sayVaried(conv *Conversation, lang flows.Lang, key string, data
 
 // caseOpened does what a new case needs at once.
 func (e *Engine) caseOpened(c *Case, ch *Change, now time.Time) {}
-
-// wakeCase runs the case policy.
-func (e *Engine) wakeCase(ctx context.Context, id string) error { return nil }

@@ -15,39 +15,39 @@ type Verb string
 // Staff command verbs. One grammar for every platform, with English and
 // Chinese words.
 const (
-	Claim    Verb = "claim"
-	Note     Verb = "note"
-	Reply    Verb = "reply"
-	Offer    Verb = "offer"
-	Handover Verb = "handover"
-	Escalate Verb = "escalate"
-	Promise  Verb = "promise"
-	Resolve  Verb = "resolve"
-	Reopen   Verb = "reopen"
-	Show     Verb = "case"
-	List     Verb = "cases"
-	Mine     Verb = "mine"
-	Help     Verb = "help"
+	CmdClaim    Verb = "claim"
+	CmdNote     Verb = "note"
+	CmdReply    Verb = "reply"
+	CmdOffer    Verb = "offer"
+	CmdHandover Verb = "handover"
+	CmdEscalate Verb = "escalate"
+	CmdPromise  Verb = "promise"
+	CmdResolve  Verb = "resolve"
+	CmdReopen   Verb = "reopen"
+	CmdShow     Verb = "case"
+	CmdList     Verb = "cases"
+	CmdMine     Verb = "mine"
+	CmdHelp     Verb = "help"
 	// Say is plain text written in a case's thread: from the owner it goes
 	// to the customer, from anyone else it is an internal note.
-	Say Verb = "say"
+	CmdSay Verb = "say"
 )
 
 // verbWords maps every word that starts a command to its verb.
 var verbWords = map[string]Verb{
-	"claim": Claim, "认领": Claim, "認領": Claim, "接单": Claim,
-	"note": Note, "备注": Note, "備註": Note,
-	"reply": Reply, "回复": Reply, "回覆": Reply, "回復": Reply,
-	"offer": Offer, "方案": Offer, "提议": Offer,
-	"handover": Handover, "hand-over": Handover, "transfer": Handover, "转交": Handover, "轉交": Handover, "移交": Handover,
-	"escalate": Escalate, "升级": Escalate, "升級": Escalate, "上报": Escalate,
-	"promise": Promise, "承诺": Promise, "承諾": Promise,
-	"resolve": Resolve, "resolved": Resolve, "解决": Resolve, "解決": Resolve, "已解决": Resolve,
-	"reopen": Reopen, "重开": Reopen, "重開": Reopen, "重新打开": Reopen,
-	"case": Show, "show": Show, "查看": Show, "详情": Show,
-	"cases": List, "list": List, "列表": List,
-	"mine": Mine, "我的": Mine,
-	"help": Help, "帮助": Help, "幫助": Help, "?": Help, "？": Help,
+	"claim": CmdClaim, "认领": CmdClaim, "認領": CmdClaim, "接单": CmdClaim,
+	"note": CmdNote, "备注": CmdNote, "備註": CmdNote,
+	"reply": CmdReply, "回复": CmdReply, "回覆": CmdReply, "回復": CmdReply,
+	"offer": CmdOffer, "方案": CmdOffer, "提议": CmdOffer,
+	"handover": CmdHandover, "hand-over": CmdHandover, "transfer": CmdHandover, "转交": CmdHandover, "轉交": CmdHandover, "移交": CmdHandover,
+	"escalate": CmdEscalate, "升级": CmdEscalate, "升級": CmdEscalate, "上报": CmdEscalate,
+	"promise": CmdPromise, "承诺": CmdPromise, "承諾": CmdPromise,
+	"resolve": CmdResolve, "resolved": CmdResolve, "解决": CmdResolve, "解決": CmdResolve, "已解决": CmdResolve,
+	"reopen": CmdReopen, "重开": CmdReopen, "重開": CmdReopen, "重新打开": CmdReopen,
+	"case": CmdShow, "show": CmdShow, "查看": CmdShow, "详情": CmdShow,
+	"cases": CmdList, "list": CmdList, "列表": CmdList,
+	"mine": CmdMine, "我的": CmdMine,
+	"help": CmdHelp, "帮助": CmdHelp, "幫助": CmdHelp, "?": CmdHelp, "？": CmdHelp,
 }
 
 // Categories of complaint (P16), with the words that name them.
@@ -139,9 +139,9 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 		if v, id, ok := gluedVerb(word); ok {
 			verb, rest = v, strings.TrimSpace(id+" "+rest)
 		} else if thread != "" {
-			cmd.Verb, cmd.Text = Say, text
+			cmd.Verb, cmd.Text = CmdSay, text
 			if text == "" {
-				return cmd, &UsageError{Verb: Say, Reason: "usage.empty"}
+				return cmd, &UsageError{Verb: CmdSay, Reason: "usage.empty"}
 			}
 			return cmd, nil
 		} else {
@@ -160,14 +160,14 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 		return rest == "" || (ok && after == "")
 	}
 	switch verb {
-	case List, Mine, Help, Claim, Reopen, Show:
+	case CmdList, CmdMine, CmdHelp, CmdClaim, CmdReopen, CmdShow:
 		if thread != "" && !bare(rest) {
-			cmd.Verb, cmd.Text = Say, text
+			cmd.Verb, cmd.Text = CmdSay, text
 			return cmd, nil
 		}
 	}
 	switch verb {
-	case List, Mine, Help:
+	case CmdList, CmdMine, CmdHelp:
 		return cmd, nil
 	}
 
@@ -179,17 +179,17 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 	}
 
 	switch verb {
-	case Claim, Reopen, Show:
+	case CmdClaim, CmdReopen, CmdShow:
 		return cmd, nil
-	case Note, Reply:
+	case CmdNote, CmdReply:
 		if cmd.Text = rest; rest == "" {
 			return usage("usage.need_text")
 		}
-	case Escalate:
+	case CmdEscalate:
 		if cmd.Text = rest; rest == "" {
 			return usage("usage.need_reason")
 		}
-	case Handover:
+	case CmdHandover:
 		to, reason := firstWord(rest)
 		cmd.To = strings.TrimPrefix(to, "@")
 		cmd.Text = strings.TrimSpace(strings.TrimLeft(reason, ":：,，-—"))
@@ -199,7 +199,7 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 		case cmd.Text == "":
 			return usage("usage.need_reason")
 		}
-	case Offer:
+	case CmdOffer:
 		for _, o := range splitOptions(rest) {
 			cmd.Options = append(cmd.Options, o)
 			kind, _ := matchPhrase(offerWords, o)
@@ -211,7 +211,7 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 		if len(cmd.Options) > 9 {
 			return usage("usage.too_many_options")
 		}
-	case Promise:
+	case CmdPromise:
 		if rest == "" {
 			return usage("usage.need_time")
 		}
@@ -223,7 +223,7 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 			return usage("usage.past_time")
 		}
 		cmd.Due, cmd.DueText = due, rest
-	case Resolve:
+	case CmdResolve:
 		cat, after := matchPhrase(categoryWords, rest)
 		if cat == "" {
 			return usage("usage.need_category")

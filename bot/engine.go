@@ -41,6 +41,8 @@ type Config struct {
 	// Defaults: 20 messages in 10 s.
 	FloodLimit  int
 	FloodWindow time.Duration
+	// Timing is the case policy's clock (see Timing).
+	Timing Timing
 }
 
 func (c *Config) setDefaults() {
@@ -68,6 +70,7 @@ func (c *Config) setDefaults() {
 	if c.FloodWindow <= 0 {
 		c.FloodWindow = 10 * time.Second
 	}
+	c.Timing.setDefaults()
 }
 
 // Engine applies inbound messages and wake-ups to the store: it loads what

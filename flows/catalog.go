@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +24,7 @@ var catalogFiles embed.FS
 // template; plural forms ("1 minute", "15 minutes") use go-i18n's plural
 // rules.
 //
-// The defaults are embedded (flows/catalog/zh.toml and en.toml). An override
+// The defaults are embedded (flows/catalog/zh*.toml and en*.toml). An override
 // file replaces whole entries; see ParseOverrides for its format.
 type Catalog struct {
 	bundle   *i18n.Bundle
@@ -44,19 +46,37 @@ type entry struct {
 func NewCatalog(overrides ...map[Lang]map[string]any) (*Catalog, error) {
 	entries := map[Lang]map[string]entry{}
 	for _, lang := range []Lang{ZH, EN} {
-		b, err := catalogFiles.ReadFile("catalog/" + string(lang) + ".toml")
+		// zh.toml, zh.case.toml, zh.time.toml …: one file per part of
+		// the product; a key may be defined in only one of them.
+		names, err := fs.Glob(catalogFiles, "catalog/"+string(lang)+"*.toml")
 		if err != nil {
 			return nil, err
 		}
-		var raw map[string]any
-		if _, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&raw); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", lang, err)
+		entries[lang] = map[string]entry{}
+		for _, name := range names {
+			base := path.Base(name)
+			if base != string(lang)+".toml" && !strings.HasPrefix(base, string(lang)+".") {
+				continue
+			}
+			b, err := catalogFiles.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			var raw map[string]any
+			if _, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&raw); err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", base, err)
+			}
+			m, err := parseEntries(raw)
+			if err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", base, err)
+			}
+			for k, e := range m {
+				if _, dup := entries[lang][k]; dup {
+					return nil, fmt.Errorf("catalog %s: %q is defined twice", base, k)
+				}
+				entries[lang][k] = e
+			}
 		}
-		m, err := parseEntries(raw)
-		if err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", lang, err)
-		}
-		entries[lang] = m
 	}
 	for _, o := range overrides {
 		for lang, raw := range o {
