@@ -355,6 +355,11 @@ type Conversation struct {
 	// AckAt is when the customer's latest messages to their open case are
 	// acknowledged, once per burst; zero when nothing waits.
 	AckAt time.Time `json:"ack_at,omitzero"`
+	// LastAt is when the customer last wrote; RemindedAt when they were
+	// last reminded of an intake they left unfinished (zero: not since
+	// their last message).
+	LastAt     time.Time `json:"last_at,omitzero"`
+	RemindedAt time.Time `json:"reminded_at,omitzero"`
 	// Said remembers the variant last used for each catalogue key said to
 	// this customer outside an intake, so the bot varies its words.
 	Said map[string]int `json:"said,omitempty"`

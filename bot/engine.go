@@ -237,6 +237,7 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Cha
 	if in.Name != "" {
 		conv.Name = in.Name
 	}
+	conv.LastAt, conv.RemindedAt = now, time.Time{}
 	ch := &Change{Conv: conv, WakeUps: map[string]time.Time{}}
 	entry := Entry{At: now, From: FromCustomer, ID: in.ID, Text: in.Text, Attachments: in.Attachments}
 
