@@ -355,6 +355,10 @@ type Conversation struct {
 	// AckAt is when the customer's latest messages to their open case are
 	// acknowledged, once per burst; zero when nothing waits.
 	AckAt time.Time `json:"ack_at,omitzero"`
+	// CaseBurst holds the texts of the customer's latest messages to their
+	// case, read together when the burst is over (an answer to the bot's
+	// question may come in pieces).
+	CaseBurst []string `json:"case_burst,omitempty"`
 	// LastAt is when the customer last wrote; RemindedAt when they were
 	// last reminded of an intake they left unfinished (zero: not since
 	// their last message).

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -8,17 +9,27 @@ import (
 )
 
 // caseMessage adds a customer's message to their open case: to its
-// transcript, to the case's thread in the team channel, and acknowledges it
-// once the customer's burst is over. Nothing a customer says is lost or left
-// unacknowledged.
+// transcript, to the case's thread in the team channel (and to the owner
+// directly), and acknowledges it once the customer's burst is over.
+// Nothing a customer says is lost or left unacknowledged.
 func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entry, now time.Time) {
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
-	c.Updated = now
 	c.Attachments = append(c.Attachments, entry.Attachments...)
-	ch.Cases = append(ch.Cases, c)
-	ch.Outbox = append(ch.Outbox, e.toTeam(c.ID, c.ID, KindText, e.relayText(c, entry), now))
+	c.LastCustomerAt = now
+	if c.WaitingSince.IsZero() {
+		c.WaitingSince = now
+	}
+	relay := e.relayText(c, entry)
+	ch.Outbox = append(ch.Outbox, e.toTeam(c.ID, c.ID, KindText, relay, now))
+	if c.Owner != "" {
+		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, relay, now))
+	}
+	if entry.Text != "" {
+		conv.CaseBurst = append(conv.CaseBurst, entry.Text)
+	}
 	conv.AckAt = now.Add(e.cfg.Quiet)
 	ch.WakeUps[ConvWakeUp(conv.Customer)] = conv.AckAt
+	e.save(c, ch, now)
 }
 
 // relayText is how a customer's message to their case reads in the team
@@ -26,31 +37,125 @@ func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entr
 func (e *Engine) relayText(c *Case, entry Entry) string {
 	text := entry.Text
 	if n := len(entry.Attachments); n > 0 {
-		var ks []string
-		for _, a := range entry.Attachments {
-			ks = append(ks, a.Kind)
-		}
-		att := e.say(e.cfg.TeamLang, "team.attachments", map[string]any{"Count": n, "Kinds": strings.Join(ks, ", ")})
+		att := e.say(e.cfg.TeamLang, "team.attachments", map[string]any{"Count": n, "Kinds": strings.Join(kinds(entry.Attachments), ", ")})
 		text = strings.TrimSpace(text + " " + att)
 	}
-	return e.say(e.cfg.TeamLang, "team.customer_says", map[string]any{"Customer": c.DisplayName(), "Text": text})
+	return e.say(e.cfg.TeamLang, "team.customer_says", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "Text": text})
 }
 
-// ackCaseMessages tells the customer their latest messages were added to
-// their case.
+// ackCaseMessages runs when the customer's burst to their case is over. If
+// the bot had asked them something, the burst is read as the answer first;
+// otherwise they are told their messages were added to the case — unless
+// the owner already answered them.
 func (e *Engine) ackCaseMessages(conv *Conversation, c *Case, ch *Change, now time.Time) {
 	conv.AckAt = time.Time{}
-	if c == nil || !c.Status.Active() {
+	burst := strings.Join(conv.CaseBurst, "\n")
+	conv.CaseBurst = nil
+	if c == nil {
+		return
+	}
+	if c.Awaiting != "" && e.answered(conv, c, ch, burst, now) {
+		return
+	}
+	if !c.Status.Active() || (c.Owner != "" && c.WaitingSince.IsZero()) {
 		return
 	}
 	key := "case.added"
 	if c.Owner == "" {
 		key = "case.added_waiting"
 	}
-	lang := c.Lang
-	text := e.sayVaried(conv, lang, key, map[string]any{"ID": c.ID, "Owner": c.Owner})
-	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, c.ID, text, now))
-	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
+	text := e.sayVaried(conv, c.Lang, key, map[string]any{"ID": c.ID, "Owner": c.Owner})
+	e.caseSays(c, ch, text, now)
+}
+
+// answered reads the customer's burst as the answer to the question the
+// bot is waiting on, and acts on it. It reports false when the burst does
+// not answer it (the question stays open; the message is on the case).
+func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string, now time.Time) bool {
+	switch c.Awaiting {
+	case AskPick:
+		if c.Offer == nil {
+			c.Awaiting = ""
+			return false
+		}
+		i, ok := readChoice(burst, c.Offer.Options, c.Offer.Kinds)
+		if !ok {
+			return false
+		}
+		c.Offer.Picked, c.Offer.PickedAt = i, now
+		c.Awaiting, c.AskedAt = "", time.Time{}
+		e.caseSaysVaried(conv, c, ch, "case.picked", map[string]any{"Choice": e.optionWords(c, i-1, c.Lang), "Owner": c.Owner}, now)
+		e.tellOwner(c, ch, e.teamSay("team.picked", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "N": i, "Choice": e.optionWords(c, i-1, e.cfg.TeamLang)}), now)
+		e.changed(c, ch, now, "customer", EvPicked, c.Offer.Options[i-1])
+		return true
+
+	case AskSolved:
+		switch readYesNo(burst) {
+		case yes:
+			e.confirm(conv, c, ch, now)
+			return true
+		case no:
+			e.reopen(conv, c, ch, now, "customer", burst)
+			return true
+		}
+		return false
+
+	case AskFollowUp:
+		score, comment, scored := readScore(burst)
+		yn := readYesNo(burst)
+		if scored {
+			c.Satisfaction, c.SatisfactionComment = score, comment
+			c.History = append(c.History, Event{At: now, Who: "customer", What: EvRated, Detail: strings.TrimSpace(strconv.Itoa(score) + " " + comment)})
+		}
+		switch {
+		case (scored && score <= 2) || yn == no:
+			e.alertSupervisors(c, ch, e.teamSay("team.followup_low", map[string]any{"ID": c.ID, "Owner": e.ownerWords(c), "Score": score, "Scored": scored, "Words": burst}), now)
+			e.reopen(conv, c, ch, now, "customer", burst)
+			return true
+		case scored:
+			c.Awaiting, c.AskedAt = "", time.Time{}
+			if c.Status == Resolved {
+				c.Status, c.CustomerConfirmed = Confirmed, true
+			}
+			e.caseSaysVaried(conv, c, ch, "followup.thanks", nil, now)
+			ch.Outbox = append(ch.Outbox, e.inThread(c, e.teamSay("team.rated", map[string]any{"ID": c.ID, "Score": score, "Comment": comment}), now))
+			e.changed(c, ch, now, "customer", "", "")
+			return true
+		case yn == yes:
+			if c.did("score_asked", now) {
+				// Asked once already: take the yes and stop asking.
+				c.Awaiting, c.AskedAt = "", time.Time{}
+				if c.Status == Resolved {
+					c.Status, c.CustomerConfirmed = Confirmed, true
+				}
+				e.caseSaysVaried(conv, c, ch, "followup.thanks", nil, now)
+			} else {
+				e.caseSaysVaried(conv, c, ch, "followup.ask_score", nil, now)
+			}
+			e.changed(c, ch, now, "customer", "", "")
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// confirm records that the customer says their problem is solved.
+func (e *Engine) confirm(conv *Conversation, c *Case, ch *Change, now time.Time) {
+	c.Status, c.CustomerConfirmed = Confirmed, true
+	c.Awaiting, c.AskedAt = "", time.Time{}
+	c.WaitingSince = time.Time{}
+	e.caseSaysVaried(conv, c, ch, "case.confirmed", map[string]any{"Owner": c.Owner}, now)
+	e.tellOwner(c, ch, e.teamSay("team.customer_confirmed", map[string]any{"ID": c.ID, "Customer": c.DisplayName()}), now)
+	e.changed(c, ch, now, "customer", EvConfirmed, "")
+}
+
+// tellOwner posts text in the case's thread and sends it to the owner.
+func (e *Engine) tellOwner(c *Case, ch *Change, text string, now time.Time) {
+	ch.Outbox = append(ch.Outbox, e.inThread(c, text, now))
+	if c.Owner != "" {
+		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
+	}
 }
 
 // sayVaried words a catalogue entry for a customer, choosing the variant
@@ -67,5 +172,17 @@ func (e *Engine) sayVaried(conv *Conversation, lang flows.Lang, key string, data
 	return e.cfg.Catalog.Text(lang, key, n, data)
 }
 
-// caseOpened does what a new case needs at once.
-func (e *Engine) caseOpened(c *Case, ch *Change, now time.Time) {}
+// caseOpened does what a new case needs at once: urgent cases alert the
+// supervisors, in the thread and directly (P12); the case policy takes the
+// case's clock.
+func (e *Engine) caseOpened(c *Case, ch *Change, now time.Time) {
+	if c.Urgent {
+		var risks []string
+		for _, r := range c.Risks {
+			risks = append(risks, e.teamSay("risk."+string(r), nil))
+		}
+		e.alertSupervisors(c, ch, e.teamSay("team.urgent", map[string]any{"ID": c.ID, "Risks": strings.Join(risks, ", "), "Summary": c.Summary, "Customer": c.DisplayName()}), now)
+		c.History = append(c.History, Event{At: now, Who: "bot", What: EvUrgentAlert, Detail: strings.Join(risks, ", ")})
+	}
+	e.schedule(c, ch, now)
+}

@@ -243,7 +243,7 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Cha
 
 	e.floodControl(conv, ch, now)
 
-	if c := snap.Case; c != nil && conv.Case == c.ID && c.Status.Active() && !wantsNewComplaint(in.Text) {
+	if c := snap.Case; c != nil && conv.Case == c.ID && (c.Status.Active() || c.Awaiting != "") && !wantsNewComplaint(in.Text) {
 		e.caseMessage(conv, c, ch, entry, now)
 		return ch
 	}

@@ -66,19 +66,25 @@ func (e *Engine) teamSay(key string, data map[string]any) string {
 // its card is updated in place, its next wake-up recomputed and an event
 // added to its history (what "" adds none).
 func (e *Engine) changed(c *Case, ch *Change, now time.Time, who, what, detail string) {
-	c.Updated = now
 	if what != "" {
 		c.History = append(c.History, Event{At: now, Who: who, What: what, Detail: detail})
 	}
+	// One card update per change, the last state wins.
+	ch.Outbox = slices.DeleteFunc(ch.Outbox, func(m Outbound) bool { return m.Kind == KindCard && m.Edits == "card:"+c.ID })
+	ch.Outbox = append(ch.Outbox, e.card(c, now, true))
+	e.save(c, ch, now)
+}
+
+// save writes the case with the change and recomputes its next wake-up,
+// for changes the card does not show.
+func (e *Engine) save(c *Case, ch *Change, now time.Time) {
+	c.Updated = now
 	if !slices.Contains(ch.Cases, c) {
 		ch.Cases = append(ch.Cases, c)
 	}
 	if ch.WakeUps == nil {
 		ch.WakeUps = map[string]time.Time{}
 	}
-	// One card update per change, the last state wins.
-	ch.Outbox = slices.DeleteFunc(ch.Outbox, func(m Outbound) bool { return m.Kind == KindCard && m.Edits == "card:"+c.ID })
-	ch.Outbox = append(ch.Outbox, e.card(c, now, true))
 	e.schedule(c, ch, now)
 }
 

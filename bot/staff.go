@@ -2,7 +2,12 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
+	"time"
+
+	"github.com/complaintbot/complaintbot/flows"
 )
 
 // IsStaff reports whether name may run staff commands.
@@ -13,9 +18,567 @@ func (e *Engine) IsStaff(name string) bool {
 // IsSupervisor reports whether name is a supervisor.
 func (e *Engine) IsSupervisor(name string) bool { return slices.Contains(e.cfg.Supervisors, name) }
 
+// staffScope is the key under which what a staff member is told privately
+// is committed when it changes no case: usage, refusals, listings. Keeping
+// those off the case's customer means a crowd of losing claims does not
+// contend with the one that wins.
+func staffScope(name string) string { return "staff:" + name }
+
+// handleStaff applies one message from a staff member: a command, or plain
+// text in a case's thread. Only configured staff get here; a customer's
+// text never reaches the command parser.
 func (e *Engine) handleStaff(ctx context.Context, in Inbound, dedupe string) (Receipt, error) {
 	if !e.IsStaff(in.User) {
 		return Receipt{}, Errorf(EFORBIDDEN, "staff message", "%q is not on the staff list", in.User)
 	}
-	return Receipt{ID: in.ID}, nil
+	now := e.now().In(e.cfg.Location)
+	cmd, uerr := ParseCommand(in.Text, in.Thread, now, e.cfg.Location)
+	if uerr != nil {
+		return e.private(ctx, in, dedupe, cmd.Case, e.usageText(cmd.Lang, uerr))
+	}
+	switch cmd.Verb {
+	case CmdList, CmdMine, CmdHelp:
+		text, err := e.listing(ctx, in.User, cmd, now)
+		if err != nil {
+			return Receipt{}, err
+		}
+		return e.private(ctx, in, dedupe, "", text)
+	}
+	customer, err := e.store.CustomerOf(ctx, cmd.Case)
+	if ErrorCode(err) == ENOTFOUND {
+		return e.private(ctx, in, dedupe, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}))
+	}
+	if err != nil {
+		return Receipt{}, err
+	}
+	var private []Outbound
+	dup, err := e.update(ctx, "staff "+string(cmd.Verb), customer, cmd.Case, dedupe, func(snap *Snapshot, now time.Time) (*Change, error) {
+		private = nil
+		if snap.Case == nil || snap.Case.ID != cmd.Case {
+			private = []Outbound{e.notice(in.User, in.Thread, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}), now)}
+			return nil, nil
+		}
+		a := &act{e: e, ctx: ctx, in: in, cmd: cmd, conv: snap.Conv, c: snap.Case, ch: &Change{WakeUps: map[string]time.Time{}}, now: now}
+		if err := a.run(); err != nil {
+			return nil, err
+		}
+		if !a.dirty {
+			private = a.private
+			return nil, nil
+		}
+		a.ch.Outbox = append(a.ch.Outbox, a.private...)
+		if a.convUsed && snap.Conv != nil {
+			a.ch.Conv = snap.Conv
+		}
+		return a.ch, nil
+	})
+	if err != nil || dup {
+		return Receipt{ID: in.ID, Duplicate: dup}, err
+	}
+	if len(private) > 0 {
+		dup, err = e.update(ctx, "staff notice", staffScope(in.User), "", dedupe, func(*Snapshot, time.Time) (*Change, error) {
+			return &Change{Outbox: private}, nil
+		})
+	}
+	return Receipt{ID: in.ID, Duplicate: dup}, err
+}
+
+// private tells the staff member who wrote in something only they see.
+func (e *Engine) private(ctx context.Context, in Inbound, dedupe, caseID, text string) (Receipt, error) {
+	dup, err := e.update(ctx, "staff notice", staffScope(in.User), "", dedupe, func(_ *Snapshot, now time.Time) (*Change, error) {
+		return &Change{Outbox: []Outbound{e.notice(in.User, in.Thread, caseID, text, now)}}, nil
+	})
+	return Receipt{ID: in.ID, Duplicate: dup}, err
+}
+
+// usageText words a usage error with the command's usage line.
+func (e *Engine) usageText(lang flows.Lang, u *UsageError) string {
+	text := e.say(lang, u.Reason, u.Data)
+	if u.Verb != "" && u.Verb != CmdSay {
+		return text + "\n" + e.say(lang, "usage."+string(u.Verb), nil)
+	}
+	return text + "\n" + e.say(lang, "notice.try_help", nil)
+}
+
+// act is one staff command being applied to one case.
+type act struct {
+	e    *Engine
+	ctx  context.Context
+	in   Inbound
+	cmd  Command
+	conv *Conversation
+	c    *Case
+	ch   *Change
+	now  time.Time
+	// private are notices for the person who typed the command.
+	private []Outbound
+	// dirty is set when the case changed and the change must be committed.
+	dirty    bool
+	convUsed bool
+}
+
+func (a *act) run() error {
+	switch a.cmd.Verb {
+	case CmdClaim:
+		return a.claim()
+	case CmdSay:
+		if a.in.User == a.c.Owner {
+			a.relay(a.cmd.Text)
+		} else {
+			a.note(a.cmd.Text, true)
+		}
+	case CmdNote:
+		a.note(a.cmd.Text, false)
+	case CmdReply:
+		if a.mustOwn(false) {
+			a.relay(a.cmd.Text)
+		}
+	case CmdOffer:
+		a.offer()
+	case CmdHandover:
+		return a.handover()
+	case CmdEscalate:
+		a.escalate()
+	case CmdPromise:
+		a.promise()
+	case CmdResolve:
+		a.resolve()
+	case CmdReopen:
+		a.reopen()
+	case CmdShow:
+		text, err := a.e.brief(a.ctx, a.c, a.cmd.Lang)
+		if err != nil {
+			return err
+		}
+		a.tell(text)
+	}
+	return nil
+}
+
+// tell adds a notice for the person who typed the command.
+func (a *act) tell(text string) {
+	a.private = append(a.private, a.e.notice(a.in.User, a.in.Thread, a.c.ID, text, a.now))
+}
+
+// tellKey words a catalogue entry in the command's language and tells it.
+func (a *act) tellKey(key string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["ID"] = a.c.ID
+	a.tell(a.e.say(a.cmd.Lang, key, data))
+}
+
+// thread posts text to the case's thread, in the team's language.
+func (a *act) thread(key string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["ID"], data["Who"] = a.c.ID, a.in.User
+	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(a.c, a.e.teamSay(key, data), a.now))
+}
+
+// customer tells the customer a catalogue entry, in their language, varied.
+func (a *act) customer(key string, data map[string]any) {
+	a.convUsed = true
+	a.e.caseSaysVaried(a.conv, a.c, a.ch, key, data, a.now)
+	a.c.NewsAt = a.now
+}
+
+// changed commits the case with an event and its card updated.
+func (a *act) changed(what, detail string) {
+	a.dirty = true
+	a.e.changed(a.c, a.ch, a.now, a.in.User, what, detail)
+}
+
+// mustOwn reports whether the person may act as the case's owner; when not,
+// they are told why. Supervisors may act on any case when sup is set.
+func (a *act) mustOwn(sup bool) bool {
+	c := a.c
+	switch {
+	case a.in.User == c.Owner:
+	case sup && a.e.IsSupervisor(a.in.User) && c.Owner != "":
+	case c.Owner == "":
+		a.tellKey("notice.claim_first", nil)
+		return false
+	default:
+		a.tellKey("notice.not_owner", map[string]any{"Owner": c.Owner})
+		return false
+	}
+	return true
+}
+
+// mustBeActive reports whether the case is still being worked on.
+func (a *act) mustBeActive() bool {
+	if a.c.Status.Active() {
+		return true
+	}
+	a.tellKey("notice.not_active", map[string]any{"Status": a.e.say(a.cmd.Lang, "status."+string(a.c.Status), nil)})
+	return false
+}
+
+// claim makes the person the case's owner, if nobody is (P6).
+func (a *act) claim() error {
+	c := a.c
+	switch {
+	case c.Owner == a.in.User:
+		a.tellKey("notice.already_yours", nil)
+		return nil
+	case c.Owner != "":
+		a.tellKey("notice.owned", map[string]any{"Owner": c.Owner})
+		return nil
+	case !a.mustBeActive():
+		return nil
+	}
+	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
+	if err != nil {
+		return err
+	}
+	c.Owner, c.Status = a.in.User, Claimed
+	if c.ClaimedAt.IsZero() {
+		c.ClaimedAt = a.now
+	}
+	a.thread("team.claimed", nil)
+	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(c, brief, a.now))
+	a.customer("case.claimed", map[string]any{"Owner": c.Owner, "ID": c.ID})
+	a.changed(EvClaimed, "")
+	return nil
+}
+
+// relay sends the owner's words to the customer under the owner's name.
+func (a *act) relay(text string) {
+	c := a.c
+	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.CustomerID, Case: c.ID, Kind: KindText, Text: text, Staff: a.in.User, At: a.now})
+	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.in.User, ID: a.in.ID, Text: text}}})
+	if a.in.Thread != c.ID {
+		// Written outside the thread: the thread shows it too.
+		a.thread("team.replied", map[string]any{"Text": text})
+	}
+	first := c.FirstReplyAt.IsZero()
+	if first {
+		c.FirstReplyAt = a.now
+	}
+	c.WaitingSince, c.NewsAt = time.Time{}, a.now
+	a.dirty = true
+	if first {
+		a.e.changed(c, a.ch, a.now, a.in.User, "first_reply", "")
+	} else {
+		a.e.save(c, a.ch, a.now)
+	}
+}
+
+// note keeps an internal note on the case; the customer never sees it.
+// hint says the note was plain text in the thread from someone who is not
+// the owner: they are told, once per case, that it stayed internal.
+func (a *act) note(text string, hint bool) {
+	c := a.c
+	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.in.User, ID: a.in.ID, Text: text, Internal: true}}})
+	if a.in.Thread != c.ID {
+		a.thread("team.noted", map[string]any{"Text": text})
+	}
+	if hint && !slices.Contains(c.NoteHinted, a.in.User) {
+		c.NoteHinted = append(c.NoteHinted, a.in.User)
+		owner := c.Owner
+		if owner == "" {
+			a.tellKey("notice.note_hint_unclaimed", nil)
+		} else {
+			a.tellKey("notice.note_hint", map[string]any{"Owner": owner})
+		}
+	}
+	a.dirty = true
+	a.e.save(c, a.ch, a.now)
+}
+
+// offer proposes numbered options to the customer, who answers with a
+// number or in words; the pick is read in the customer's next burst.
+func (a *act) offer() {
+	if !a.mustOwn(false) || !a.mustBeActive() {
+		return
+	}
+	c := a.c
+	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.in.User, At: a.now}
+	c.Awaiting, c.AskedAt = AskPick, a.now
+	a.customer("case.offer", map[string]any{"Owner": c.Owner, "Options": a.e.optionLines(c, c.Lang)})
+	a.thread("team.offered", map[string]any{"Options": a.e.optionLines(c, a.e.cfg.TeamLang)})
+	a.changed(EvOffered, strings.Join(a.cmd.Options, " | "))
+}
+
+// optionLines words an offer's options, numbered, one per line.
+func (e *Engine) optionLines(c *Case, lang flows.Lang) string {
+	var b strings.Builder
+	for i := range c.Offer.Options {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%d. %s", i+1, e.optionWords(c, i, lang))
+	}
+	return b.String()
+}
+
+// optionWords words one option: a recognised outcome in lang, else as the
+// owner wrote it.
+func (e *Engine) optionWords(c *Case, i int, lang flows.Lang) string {
+	if i < len(c.Offer.Kinds) && c.Offer.Kinds[i] != "" {
+		return e.say(lang, "outcome."+c.Offer.Kinds[i], nil)
+	}
+	return c.Offer.Options[i]
+}
+
+// handover passes the case to another staff member with a reason; the new
+// owner gets the whole case and the customer is told the new name.
+func (a *act) handover() error {
+	c, to := a.c, a.cmd.To
+	switch {
+	case !a.mustBeActive():
+		return nil
+	case !a.e.IsStaff(to):
+		a.tellKey("notice.unknown_staff", map[string]any{"Name": to})
+		return nil
+	case to == c.Owner:
+		a.tellKey("notice.already_owner", map[string]any{"Owner": to})
+		return nil
+	case c.Owner == "" && !a.e.IsSupervisor(a.in.User):
+		a.tellKey("notice.claim_first", nil)
+		return nil
+	case c.Owner != "" && !a.mustOwn(true):
+		return nil
+	}
+	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
+	if err != nil {
+		return err
+	}
+	from := c.Owner
+	c.Owner = to
+	if c.Status == Open {
+		c.Status = Claimed
+	}
+	if c.ClaimedAt.IsZero() {
+		c.ClaimedAt = a.now
+	}
+	if from != "" {
+		c.Handovers++
+	}
+	a.thread("team.handover", map[string]any{"To": to, "Reason": a.cmd.Text})
+	dm := a.e.teamSay("dm.handover", map[string]any{"ID": c.ID, "From": a.in.User, "Reason": a.cmd.Text}) + "\n\n" + brief
+	a.ch.Outbox = append(a.ch.Outbox, a.e.toStaff(to, c.ID, dm, a.now))
+	a.customer("case.handover", map[string]any{"Owner": to})
+	a.changed(EvHandover, fmt.Sprintf("%s → %s: %s", from, to, a.cmd.Text))
+	return nil
+}
+
+// escalate alerts the supervisors with the case and the reason.
+func (a *act) escalate() {
+	c := a.c
+	c.Escalations++
+	if c.Priority == Normal || c.Priority == Low {
+		c.Priority = High
+	}
+	a.e.alertSupervisors(c, a.ch, a.e.teamSay("team.escalated", map[string]any{
+		"ID": c.ID, "Who": a.in.User, "Reason": a.cmd.Text, "Summary": c.Summary, "Owner": a.e.ownerWords(c),
+	}), a.now)
+	if len(a.e.cfg.Supervisors) == 0 {
+		a.tellKey("notice.no_supervisors", nil)
+	} else {
+		a.tellKey("notice.escalated", map[string]any{"Supervisors": strings.Join(a.e.cfg.Supervisors, ", ")})
+	}
+	a.changed(EvEscalated, a.cmd.Text)
+}
+
+// promise records a resolution time and tells the customer, in their
+// language and time zone words.
+func (a *act) promise() {
+	if !a.mustOwn(false) || !a.mustBeActive() {
+		return
+	}
+	c := a.c
+	due := a.cmd.Due.In(a.e.cfg.Location)
+	c.Promise = &Promise{Due: due, Text: a.cmd.DueText, By: a.in.User, At: a.now}
+	a.customer("case.promise", map[string]any{"Owner": c.Owner, "When": a.e.cfg.Catalog.At(c.Lang, due)})
+	a.thread("team.promised", map[string]any{"When": a.e.cfg.Catalog.At(a.e.cfg.TeamLang, due)})
+	a.changed(EvPromised, due.Format(time.RFC3339))
+}
+
+// resolve records how the case was solved (P16) and asks the customer
+// whether it is solved for them. The internal account never reaches them.
+func (a *act) resolve() {
+	c := a.c
+	if !a.mustOwn(false) || !a.mustBeActive() {
+		return
+	}
+	if c.Status == Resolved {
+		a.tellKey("notice.already_resolved", nil)
+		return
+	}
+	c.Resolution = &Resolution{Category: a.cmd.Category, Cause: a.cmd.Cause, Done: a.cmd.Text, Action: a.cmd.Action, By: a.in.User, At: a.now}
+	c.Status, c.ResolvedAt = Resolved, a.now
+	c.Awaiting, c.AskedAt = AskSolved, a.now
+	c.WaitingSince = time.Time{}
+	a.customer("case.resolved_ask", map[string]any{"Owner": c.Owner})
+	a.thread("team.resolved", map[string]any{
+		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
+		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),
+		"Done":     a.cmd.Text,
+		"Action":   a.cmd.Action,
+	})
+	a.changed(EvResolved, a.cmd.Category+"/"+a.cmd.Cause+": "+a.cmd.Text)
+}
+
+// reopen puts a case back to work, with its owner if it had one.
+func (a *act) reopen() {
+	c := a.c
+	if c.Status == Open || c.Status == Claimed {
+		a.tellKey("notice.already_open", nil)
+		return
+	}
+	a.convUsed = true
+	a.e.reopen(a.conv, c, a.ch, a.now, a.in.User, "")
+	a.dirty = true
+}
+
+// reopen puts a case back to work with the same owner (P6), alerts the
+// owner, tells the customer and records who did it. reason is the
+// customer's words when they reopened it.
+func (e *Engine) reopen(conv *Conversation, c *Case, ch *Change, now time.Time, who, reason string) {
+	c.Status = Open
+	if c.Owner != "" {
+		c.Status = Claimed
+	}
+	c.Reopens++
+	c.Awaiting, c.AskedAt = "", time.Time{}
+	c.ResolvedAt, c.ClosedAt = time.Time{}, time.Time{}
+	c.CustomerConfirmed = false
+	c.WaitingSince = now
+	text := e.teamSay("team.reopened", map[string]any{"ID": c.ID, "Who": who, "Owner": e.ownerWords(c), "Reason": reason})
+	ch.Outbox = append(ch.Outbox, e.inThread(c, text, now))
+	if c.Owner != "" && c.Owner != who {
+		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
+	}
+	if c.Owner != "" {
+		e.caseSaysVaried(conv, c, ch, "case.reopened", map[string]any{"Owner": c.Owner, "ID": c.ID}, now)
+	} else {
+		e.caseSaysVaried(conv, c, ch, "case.reopened_waiting", map[string]any{"ID": c.ID}, now)
+	}
+	c.NewsAt = now
+	if conv != nil {
+		ch.Conv = conv
+	}
+	e.changed(c, ch, now, who, EvReopened, reason)
+}
+
+// ownerWords is the case's owner, or "nobody yet", in the team's language.
+func (e *Engine) ownerWords(c *Case) string {
+	if c.Owner == "" {
+		return e.teamSay("team.nobody", nil)
+	}
+	return c.Owner
+}
+
+// brief is everything an owner needs to act without asking the customer
+// anything again: the card, the full transcript and the customer's earlier
+// cases.
+func (e *Engine) brief(ctx context.Context, c *Case, lang flows.Lang) (string, error) {
+	tx, err := e.store.Transcript(ctx, c.Customer, c.Session)
+	if err != nil {
+		return "", fmt.Errorf("brief: %w", err)
+	}
+	others, err := e.store.CustomerCases(ctx, c.Customer)
+	if err != nil {
+		return "", fmt.Errorf("brief: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString(e.cardText(c))
+	b.WriteString("\n\n")
+	b.WriteString(e.say(lang, "brief.transcript", nil))
+	for _, en := range tx {
+		b.WriteByte('\n')
+		b.WriteString(e.transcriptLine(lang, c, en))
+	}
+	var earlier []string
+	for _, o := range others {
+		if o.ID == c.ID {
+			continue
+		}
+		earlier = append(earlier, e.say(lang, "brief.earlier_case", map[string]any{
+			"ID": o.ID, "Opened": o.Opened.In(e.cfg.Location).Format("2006-01-02"),
+			"Status": e.say(lang, "status."+string(o.Status), nil), "Summary": o.Summary, "Owner": o.Owner,
+		}))
+	}
+	b.WriteString("\n\n")
+	if len(earlier) == 0 {
+		b.WriteString(e.say(lang, "brief.no_earlier", nil))
+	} else {
+		b.WriteString(e.say(lang, "brief.earlier", nil))
+		for _, l := range earlier {
+			b.WriteString("\n")
+			b.WriteString(l)
+		}
+	}
+	if len(c.History) > 0 {
+		b.WriteString("\n\n")
+		b.WriteString(e.say(lang, "brief.history", nil))
+		for _, ev := range c.History {
+			b.WriteString("\n")
+			line := ev.At.In(e.cfg.Location).Format("01-02 15:04") + " " + ev.Who + " " + ev.What
+			if ev.Detail != "" {
+				line += ": " + ev.Detail
+			}
+			b.WriteString(line)
+		}
+	}
+	return b.String(), nil
+}
+
+// transcriptLine writes one transcript entry for staff.
+func (e *Engine) transcriptLine(lang flows.Lang, c *Case, en Entry) string {
+	who := c.DisplayName()
+	switch en.From {
+	case FromBot:
+		who = e.say(lang, "brief.bot", nil)
+	case FromStaff:
+		who = en.Staff
+		if en.Internal {
+			who += " " + e.say(lang, "brief.internal", nil)
+		}
+	}
+	text := en.Text
+	if len(en.Attachments) > 0 {
+		text = strings.TrimSpace(text + " " + e.say(lang, "team.attachments", map[string]any{"Count": len(en.Attachments), "Kinds": strings.Join(kinds(en.Attachments), ", ")}))
+	}
+	return "[" + en.At.In(e.cfg.Location).Format("01-02 15:04") + "] " + who + ": " + text
+}
+
+// listing answers cases, mine and help.
+func (e *Engine) listing(ctx context.Context, who string, cmd Command, now time.Time) (string, error) {
+	lang := cmd.Lang
+	if cmd.Verb == CmdHelp {
+		return e.say(lang, "help.text", nil), nil
+	}
+	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved)
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	for _, c := range cases {
+		if cmd.Verb == CmdMine && c.Owner != who {
+			continue
+		}
+		owner := c.Owner
+		if owner == "" {
+			owner = e.say(lang, "team.nobody", nil)
+		}
+		lines = append(lines, e.say(lang, "list.line", map[string]any{
+			"ID": c.ID, "Priority": e.say(lang, "priority."+string(c.Priority), nil), "Urgent": c.Urgent,
+			"Status": e.say(lang, "status."+string(c.Status), nil), "Owner": owner,
+			"Age": e.cfg.Catalog.Duration(lang, now.Sub(c.Opened)), "Customer": c.DisplayName(),
+			"Summary": clipRunes(c.Summary, 60),
+		}))
+	}
+	key := "list.cases"
+	if cmd.Verb == CmdMine {
+		key = "list.mine"
+	}
+	if len(lines) == 0 {
+		return e.say(lang, key+"_none", nil), nil
+	}
+	return e.say(lang, key, map[string]any{"Count": len(lines)}) + "\n" + strings.Join(lines, "\n"), nil
 }
