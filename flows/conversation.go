@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -483,6 +484,10 @@ func (s *State) absorb(b *burst, correcting bool) {
 			switch {
 			case !cur.Known():
 				cur.Value = clip(f.Value, 160)
+				// The first telling often runs over several short
+				// sentences ("送来就是坏的!!门都关不上"): keep the
+				// short side complaints of the same burst with it.
+				cur.Value = clip(s.withSides(cur.Value, b), 160)
 			case correcting && !replaced[Grievance] && b.hasNegated(Grievance):
 				cur.Value = clip(f.Value, 160)
 				replaced[Grievance] = true
@@ -652,4 +657,29 @@ func reackLevel(e Emotion) string {
 		return "angry"
 	}
 	return "upset"
+}
+
+// withSides joins the burst's short side complaints to its main grievance,
+// in the main grievance's language.
+func (s *State) withSides(main string, b *burst) string {
+	sep := ", "
+	if hasHanText(main) {
+		sep = "，"
+	}
+	for _, f := range b.findings {
+		if f.Slot != Grievance || f.Kind != "side" || f.Negated || utf8.RuneCountInString(f.Value) > 24 || strings.Contains(main, f.Value) {
+			continue
+		}
+		main += sep + f.Value
+	}
+	return main
+}
+
+func hasHanText(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -566,3 +566,17 @@ func TestDurationWords(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstTellingKeepsItsShortComplaintsTogether(t *testing.T) {
+	st := &State{}
+	cfg := Config{Catalog: MustCatalog(), Quiet: time.Second}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, m := range []string{"我上周三在南京西路店买的衣柜", "送来就是坏的!!门都关不上", "太过分了"} {
+		st.Receive(Message{Text: m, At: now}, cfg)
+	}
+	st.Answer(now.Add(2*time.Second), cfg)
+	g := st.Facts[Grievance].Value
+	if !strings.Contains(g, "送来就是坏的") || !strings.Contains(g, "门都关不上") {
+		t.Errorf("grievance %q: want both complaints of the first telling", g)
+	}
+}

@@ -147,7 +147,7 @@ var lexGroupsEN = []lexGroup{
 
 	// What went wrong (P4).
 	{sense: senseProblem, weight: 2, words: "broken|broke|breaks|stopped working|doesn't work|does not work|doesnt work|don't work|" +
-		"not working|won't turn on|wont turn on|won't start|wont start|won't charge|wont charge|won't work|wont work|" +
+		"not working|doesn't close|doesn't open|won't turn on|wont turn on|won't start|wont start|won't charge|wont charge|won't work|wont work|" +
 		"faulty|defective|damaged|cracked|shattered|smashed|scratched|dented|torn|ripped|leaking|leaks|leaked|leak|" +
 		"stained|mould|mold|moldy|mouldy|rotten|expired|stale|spoiled|spoilt|contaminated|hair in|bug in|insect|" +
 		"cockroach|fake|counterfeit|knock-off|knockoff|wrong item|wrong size|wrong colour|wrong color|wrong order|" +
