@@ -330,6 +330,12 @@ const (
 	FromStaff    = "staff"
 )
 
+// Line is one message's text and when it came.
+type Line struct {
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
 // Conversation is what the bot knows about one customer between messages.
 type Conversation struct {
 	Customer string `json:"customer"` // CustomerKey
@@ -358,7 +364,7 @@ type Conversation struct {
 	// CaseBurst holds the texts of the customer's latest messages to their
 	// case, read together when the burst is over (an answer to the bot's
 	// question may come in pieces).
-	CaseBurst []string `json:"case_burst,omitempty"`
+	CaseBurst []Line `json:"case_burst,omitempty"`
 	// LastAt is when the customer last wrote; RemindedAt when they were
 	// last reminded of an intake they left unfinished (zero: not since
 	// their last message).

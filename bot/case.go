@@ -25,7 +25,7 @@ func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entr
 		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, relay, now))
 	}
 	if entry.Text != "" {
-		conv.CaseBurst = append(conv.CaseBurst, entry.Text)
+		conv.CaseBurst = append(conv.CaseBurst, Line{At: now, Text: entry.Text})
 	}
 	conv.AckAt = now.Add(e.cfg.Quiet)
 	ch.WakeUps[ConvWakeUp(conv.Customer)] = conv.AckAt
@@ -49,12 +49,19 @@ func (e *Engine) relayText(c *Case, entry Entry) string {
 // the owner already answered them.
 func (e *Engine) ackCaseMessages(conv *Conversation, c *Case, ch *Change, now time.Time) {
 	conv.AckAt = time.Time{}
-	burst := strings.Join(conv.CaseBurst, "\n")
+	lines := conv.CaseBurst
 	conv.CaseBurst = nil
 	if c == nil {
 		return
 	}
-	if c.Awaiting != "" && e.answered(conv, c, ch, burst, now) {
+	// Only what was written after the question can answer it.
+	var answer []string
+	for _, l := range lines {
+		if !l.At.Before(c.AskedAt) {
+			answer = append(answer, l.Text)
+		}
+	}
+	if c.Awaiting != "" && len(answer) > 0 && e.answered(conv, c, ch, strings.Join(answer, "\n"), now) {
 		return
 	}
 	if !c.Status.Active() || (c.Owner != "" && c.WaitingSince.IsZero()) {
@@ -78,7 +85,7 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 			c.Awaiting = ""
 			return false
 		}
-		i, ok := readChoice(burst, c.Offer.Options, c.Offer.Kinds)
+		i, ok := flows.ReadChoice(burst, c.Offer.Options, c.Offer.Kinds)
 		if !ok {
 			return false
 		}
@@ -90,25 +97,25 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 		return true
 
 	case AskSolved:
-		switch readYesNo(burst) {
-		case yes:
+		switch flows.ReadYesNo(burst) {
+		case flows.AnswerYes:
 			e.confirm(conv, c, ch, now)
 			return true
-		case no:
+		case flows.AnswerNo:
 			e.reopen(conv, c, ch, now, "customer", burst)
 			return true
 		}
 		return false
 
 	case AskFollowUp:
-		score, comment, scored := readScore(burst)
-		yn := readYesNo(burst)
+		score, comment, scored := flows.ReadScore(burst)
+		yn := flows.ReadYesNo(burst)
 		if scored {
 			c.Satisfaction, c.SatisfactionComment = score, comment
 			c.History = append(c.History, Event{At: now, Who: "customer", What: EvRated, Detail: strings.TrimSpace(strconv.Itoa(score) + " " + comment)})
 		}
 		switch {
-		case (scored && score <= 2) || yn == no:
+		case (scored && score <= 2) || yn == flows.AnswerNo:
 			e.alertSupervisors(c, ch, e.teamSay("team.followup_low", map[string]any{"ID": c.ID, "Owner": e.ownerWords(c), "Score": score, "Scored": scored, "Words": burst}), now)
 			e.reopen(conv, c, ch, now, "customer", burst)
 			return true
@@ -121,7 +128,7 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 			ch.Outbox = append(ch.Outbox, e.inThread(c, e.teamSay("team.rated", map[string]any{"ID": c.ID, "Score": score, "Comment": comment}), now))
 			e.changed(c, ch, now, "customer", "", "")
 			return true
-		case yn == yes:
+		case yn == flows.AnswerYes:
 			if c.did("score_asked", now) {
 				// Asked once already: take the yes and stop asking.
 				c.Awaiting, c.AskedAt = "", time.Time{}

@@ -1,19 +1,307 @@
 package bot
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
+// TeamKey is the pseudo-customer under which posts to the team channel that
+// belong to no customer (the digests) are committed: it holds only a
+// version and the de-duplication memory of those posts.
+const TeamKey = "team:digest"
+
+// reviewPeriod is the span a review covers, ending at its fire.
+const reviewPeriod = 7 * 24 * time.Hour
+
 // PostDigest posts the daily digest of open cases to the team channel
-// (DIGEST_CRON): open, unclaimed, breaching, oldest, by owner.
-func (e *Engine) PostDigest(ctx context.Context, now time.Time) error { return nil }
+// (DIGEST_CRON): open, unclaimed, breaching, oldest, by owner. now is the
+// fire's time: a digest for the same now is posted once, however many
+// replicas (or retries) post it.
+func (e *Engine) PostDigest(ctx context.Context, now time.Time) error {
+	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved)
+	if err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
+	return e.postTeam(ctx, "digest", now, e.digestText(cases, now))
+}
 
 // PostReview posts the week's voice of the customer to the team channel
 // (REVIEW_CRON): counts by category and root cause, median time to claim
-// and to resolve, satisfaction average, reopen rate.
-func (e *Engine) PostReview(ctx context.Context, now time.Time) error { return nil }
+// and to resolve, satisfaction average, reopen rate. It covers the seven
+// days before now, and like PostDigest posts once per now.
+func (e *Engine) PostReview(ctx context.Context, now time.Time) error {
+	cases, err := e.store.Cases(ctx)
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	return e.postTeam(ctx, "review", now, e.reviewText(cases, now))
+}
 
-// Reconcile repairs open cases (and conversations in intake) whose wake-up
-// is missing, and returns how many it repaired.
-func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) { return 0, nil }
+// postTeam commits one message to the team channel under TeamKey,
+// de-duplicated by kind and now.
+func (e *Engine) postTeam(ctx context.Context, kind string, now time.Time, text string) error {
+	dedupe := kind + ":" + strconv.FormatInt(now.UnixMilli(), 10)
+	_, err := e.update(ctx, "post "+kind, TeamKey, "", dedupe, func(*Snapshot, time.Time) (*Change, error) {
+		return &Change{Outbox: []Outbound{e.toTeam("", "", KindText, text, now)}}, nil
+	})
+	return err
+}
+
+// digestText words the digest of the active cases at now.
+func (e *Engine) digestText(cases []*Case, now time.Time) string {
+	date := now.In(e.cfg.Location).Format("2006-01-02")
+	if len(cases) == 0 {
+		return e.teamSay("time.digest.empty", map[string]any{"Date": date})
+	}
+	var unclaimed, breaching, awaiting int
+	var breach []string
+	owners := map[string]int{}
+	oldest := cases[0]
+	for _, c := range cases {
+		if c.Opened.Before(oldest.Opened) {
+			oldest = c
+		}
+		switch {
+		case c.Status == Open:
+			unclaimed++
+			if !c.FirstResponseDue.IsZero() && c.FirstResponseDue.Before(now) {
+				breaching++
+				breach = append(breach, "#"+c.ID)
+			}
+		case c.Status == Resolved:
+			awaiting++
+		}
+		if c.Owner != "" {
+			owners[c.Owner]++
+		}
+	}
+	names := make([]string, 0, len(owners))
+	for o := range owners {
+		names = append(names, o)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(owners[b], owners[a]), cmp.Compare(a, b))
+	})
+	var byOwner []string
+	for _, o := range names {
+		byOwner = append(byOwner, e.teamSay("time.digest.owner", map[string]any{"Owner": o, "Count": owners[o]}))
+	}
+	ownerList := strings.Join(byOwner, ", ")
+	if ownerList == "" {
+		ownerList = e.teamSay("time.digest.no_owners", nil)
+	}
+	oldestOwner := oldest.Owner
+	if oldestOwner == "" {
+		oldestOwner = e.teamSay("time.digest.unclaimed", nil)
+	}
+	return e.teamSay("time.digest", map[string]any{
+		"Date":        date,
+		"Active":      len(cases),
+		"Unclaimed":   unclaimed,
+		"Breaching":   breaching,
+		"Awaiting":    awaiting,
+		"Oldest":      oldest.ID,
+		"OldestAge":   e.teamDuration(now.Sub(oldest.Opened)),
+		"OldestOwner": oldestOwner,
+		"Owners":      ownerList,
+		"Breach":      strings.Join(breach, ", "),
+	})
+}
+
+// reviewText words the review of the seven days before now.
+func (e *Engine) reviewText(cases []*Case, now time.Time) string {
+	from := now.Add(-reviewPeriod)
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(now) }
+	var opened, resolved, closed, reopened, scores, scoreSum int
+	var toClaim, toResolve []time.Duration
+	categories, causes := map[string]int{}, map[string]int{}
+	for _, c := range cases {
+		if in(c.Opened) {
+			opened++
+		}
+		if in(c.ClaimedAt) {
+			toClaim = append(toClaim, c.ClaimedAt.Sub(c.Opened))
+		}
+		if c.Resolution != nil && in(c.ResolvedAt) {
+			resolved++
+			toResolve = append(toResolve, c.ResolvedAt.Sub(c.Opened))
+			categories[c.Resolution.Category]++
+			causes[c.Resolution.Cause]++
+			if c.Reopens > 0 {
+				reopened++
+			}
+		}
+		if c.Status == Closed && in(c.ClosedAt) {
+			closed++
+		}
+		if c.Satisfaction > 0 && in(c.ratedAt()) {
+			scores++
+			scoreSum += c.Satisfaction
+		}
+	}
+	none := e.teamSay("time.review.none", nil)
+	satisfaction, reopen := none, none
+	if scores > 0 {
+		avg := strconv.FormatFloat(float64(scoreSum)/float64(scores), 'f', 1, 64)
+		satisfaction = e.teamSay("time.review.satisfaction", map[string]any{"Avg": avg, "Count": scores})
+	}
+	if resolved > 0 {
+		pct := strconv.FormatFloat(100*float64(reopened)/float64(resolved), 'f', 0, 64)
+		reopen = e.teamSay("time.review.reopen", map[string]any{"Pct": pct, "Reopened": reopened, "Total": resolved})
+	}
+	median := func(ds []time.Duration) string {
+		if len(ds) == 0 {
+			return none
+		}
+		slices.Sort(ds)
+		m := ds[len(ds)/2]
+		if len(ds)%2 == 0 {
+			m = (ds[len(ds)/2-1] + m) / 2
+		}
+		return e.teamDuration(m)
+	}
+	loc := e.cfg.Location
+	return e.teamSay("time.review", map[string]any{
+		"From":         from.In(loc).Format("2006-01-02"),
+		"To":           now.Add(-time.Nanosecond).In(loc).Format("2006-01-02"),
+		"Opened":       opened,
+		"Resolved":     resolved,
+		"Closed":       closed,
+		"Categories":   e.countList("category.", categories, none),
+		"Causes":       e.countList("cause.", causes, none),
+		"Claim":        median(toClaim),
+		"Resolve":      median(toResolve),
+		"Satisfaction": satisfaction,
+		"Reopen":       reopen,
+	})
+}
+
+// countList words counts, largest first: "product 3, delivery 1". Labels
+// are the catalogue's words for prefix+code, or the code when it has none.
+func (e *Engine) countList(prefix string, counts map[string]int, none string) string {
+	codes := make([]string, 0, len(counts))
+	for k := range counts {
+		codes = append(codes, k)
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
+	})
+	var parts []string
+	for _, code := range codes {
+		label := code
+		if e.cfg.Catalog.Variants(e.cfg.TeamLang, prefix+code) > 0 {
+			label = e.teamSay(prefix+code, nil)
+		}
+		parts = append(parts, e.teamSay("time.review.count", map[string]any{"Label": label, "Count": counts[code]}))
+	}
+	if len(parts) == 0 {
+		return none
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ratedAt is when the customer gave their score: the last rating in the
+// history, or, without one, when the case was resolved.
+func (c *Case) ratedAt() time.Time {
+	for i := len(c.History) - 1; i >= 0; i-- {
+		if c.History[i].What == EvRated {
+			return c.History[i].At
+		}
+	}
+	return c.ResolvedAt
+}
+
+// WakeUpReader is a Store that can say which wake-ups are pending.
+// Reconcile uses it, when the store has it, to find a lost wake-up as soon
+// as it runs; without it, a lost wake-up is found once it is overdue.
+type WakeUpReader interface {
+	// PendingWakeUps returns the due time of each named wake-up that is
+	// pending (claimed ones included); names without one are left out.
+	PendingWakeUps(ctx context.Context, names ...string) (map[string]time.Time, error)
+}
+
+// reconcileGrace is how overdue a case's wake-up (Case.Wake) must be before
+// Reconcile, without a WakeUpReader, takes it for lost: longer than a
+// wake-up can stay claimed while a replica handles it (the scheduler's
+// lease, 30 s by default) plus a tick.
+const reconcileGrace = 2 * time.Minute
+
+// Reconcile repairs cases whose wake-up is missing and returns how many it
+// repaired. A case is checked if the policy still has something to do for
+// it (active cases, and confirmed ones awaiting the follow-up); a missing
+// wake-up is one the store does not have (with a WakeUpReader), or, without
+// one, a Case.Wake that is zero or more than two minutes overdue. The
+// repair recomputes the wake-up from a fresh load of the case, so repairing
+// a case that did not need it is harmless.
+//
+// Conversations stuck in intake are not checked: the store has no index of
+// conversations to find them by.
+func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
+	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved, Confirmed)
+	if err != nil {
+		return 0, fmt.Errorf("reconcile: %w", err)
+	}
+	p := e.policy()
+	var suspects []*Case
+	for _, c := range cases {
+		if !p.next(c, now).IsZero() {
+			suspects = append(suspects, c)
+		}
+	}
+	if len(suspects) == 0 {
+		return 0, nil
+	}
+	missing := func(c *Case) bool { return c.Wake.IsZero() || c.Wake.Before(now.Add(-reconcileGrace)) }
+	if r, ok := e.store.(WakeUpReader); ok {
+		names := make([]string, len(suspects))
+		for i, c := range suspects {
+			names[i] = CaseWakeUp(c.ID)
+		}
+		pending, err := r.PendingWakeUps(ctx, names...)
+		if err != nil {
+			return 0, fmt.Errorf("reconcile: %w", err)
+		}
+		missing = func(c *Case) bool { _, ok := pending[CaseWakeUp(c.ID)]; return !ok }
+	}
+	var n int
+	var errs []error
+	for _, c := range suspects {
+		if !missing(c) {
+			continue
+		}
+		if err := e.rescheduleCase(ctx, c); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// rescheduleCase writes the case's next wake-up again, computed from a
+// fresh load.
+func (e *Engine) rescheduleCase(ctx context.Context, c *Case) error {
+	customer := c.Customer
+	if customer == "" {
+		var err error
+		if customer, err = e.store.CustomerOf(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+	_, err := e.update(ctx, "reconcile case "+c.ID, customer, c.ID, "", func(snap *Snapshot, now time.Time) (*Change, error) {
+		k := snap.Case
+		if k == nil || k.ID != c.ID {
+			return nil, nil
+		}
+		ch := &Change{WakeUps: map[string]time.Time{}, Cases: []*Case{k}}
+		e.schedule(k, ch, now)
+		return ch, nil
+	})
+	return err
+}

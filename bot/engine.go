@@ -343,7 +343,13 @@ func (e *Engine) Wake(ctx context.Context, name string, due time.Time) error {
 	return nil
 }
 
-// wakeConversation answers the customer's pending burst when it is due.
+// wakeConversation answers the customer's pending burst when it is due,
+// acknowledges messages added to an open case, and keeps time for an intake
+// the customer left unfinished: one gentle reminder INTAKE_REMINDER after
+// they went quiet, and INTAKE_GIVEUP after it the case opens anyway with
+// what is known, marked incomplete, so nothing is lost. Neither reaches the
+// customer in quiet hours; they wait for the end. It always leaves the
+// conversation's next wake-up set, or cleared when none is needed.
 func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.Time) (*Change, error) {
 	conv := snap.Conv
 	if conv == nil {
@@ -351,37 +357,79 @@ func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.
 	}
 	ch := &Change{WakeUps: map[string]time.Time{}}
 	name := ConvWakeUp(conv.Customer)
-	if conv.AckAt.IsZero() && (conv.Intake == nil || !conv.Intake.Pending()) {
+	if conv.AckAt.IsZero() && (conv.Intake == nil || !conv.Intake.Pending() && !conv.Intake.AwaitsCustomer()) {
 		ch.WakeUps[name] = time.Time{}
 		return ch, nil
 	}
 	ch.Conv = conv
+	var next time.Time
+	soonest := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
 	if !conv.AckAt.IsZero() {
 		if now.Before(conv.AckAt) {
-			ch.WakeUps[name] = conv.AckAt
-			return ch, nil
+			soonest(conv.AckAt)
+		} else {
+			e.ackCaseMessages(conv, snap.Case, ch, now)
 		}
-		e.ackCaseMessages(conv, snap.Case, ch, now)
 	}
 	if st := conv.Intake; st != nil && st.Pending() {
 		if now.Before(st.AnswerAt) {
-			ch.WakeUps[name] = st.AnswerAt
-			return ch, nil
-		}
-		turn := st.Answer(now, e.flowsConfig())
-		if turn.Reply != "" {
-			e.botSays(conv, "", ch, turn.Reply, now)
-		}
-		if turn.End != "" {
-			if err := e.openCase(ctx, conv, ch, now); err != nil {
-				return nil, err
+			soonest(st.AnswerAt)
+		} else {
+			turn := st.Answer(now, e.flowsConfig())
+			if turn.Reply != "" {
+				e.botSays(conv, "", ch, turn.Reply, now)
+			}
+			if turn.End != "" {
+				if err := e.openCase(ctx, conv, ch, now); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	if _, set := ch.WakeUps[name]; !set {
-		ch.WakeUps[name] = time.Time{}
+	if st := conv.Intake; st != nil && st.AwaitsCustomer() {
+		at, err := e.abandonedIntake(ctx, conv, ch, now)
+		if err != nil {
+			return nil, err
+		}
+		soonest(at)
 	}
+	// A case opened here gets its first wake-up (scheduling twice is
+	// harmless: the result is the same).
+	for _, c := range ch.Cases {
+		e.schedule(c, ch, now)
+	}
+	ch.WakeUps[name] = next
 	return ch, nil
+}
+
+// abandonedIntake reminds a customer who stopped answering mid-intake, once,
+// or gives up on them and opens the case, when that is due. It returns when
+// the conversation next needs waking for it (zero: never, the case opened).
+func (e *Engine) abandonedIntake(ctx context.Context, conv *Conversation, ch *Change, now time.Time) (time.Time, error) {
+	st, t, p := conv.Intake, e.cfg.Timing, e.policy()
+	since := st.SilentSince()
+	giveUp := p.customerAt(since.Add(t.IntakeGiveUp), now)
+	if !giveUp.IsZero() && !giveUp.After(now) {
+		st.GiveUp()
+		return time.Time{}, e.openCase(ctx, conv, ch, now)
+	}
+	reminded := !conv.RemindedAt.IsZero() && !conv.RemindedAt.Before(since)
+	if remindAt := since.Add(t.IntakeReminder); !reminded && remindAt.Before(since.Add(t.IntakeGiveUp)) {
+		at := p.customerAt(remindAt, now)
+		if at.IsZero() || at.After(now) {
+			if at.IsZero() || (!giveUp.IsZero() && giveUp.Before(at)) {
+				return giveUp, nil
+			}
+			return at, nil
+		}
+		e.botSays(conv, "", ch, st.Remind(now, e.flowsConfig()), now)
+		conv.RemindedAt = now
+	}
+	return giveUp, nil
 }
 
 // botSays queues a bot message to the customer and writes it to the
@@ -452,7 +500,11 @@ func (e *Engine) newCase(id string, conv *Conversation, st *flows.State, now tim
 	return c
 }
 
-func (e *Engine) firstResponseDue(now time.Time) time.Time { return now.Add(e.cfg.FirstResponse) }
+// firstResponseDue is when a person must have answered a case opened (or
+// apologised for) at now: FIRST_RESPONSE_TARGET of business time.
+func (e *Engine) firstResponseDue(now time.Time) time.Time {
+	return e.policy().business(now, e.cfg.FirstResponse)
+}
 
 // newID returns a random identifier for outbound messages.
 func newID() string {

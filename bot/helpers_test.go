@@ -57,6 +57,8 @@ type harness struct {
 	eng   *bot.Engine
 	clock *clock
 	cfg   bot.Config
+	// log is everything outbox() ever read, in order.
+	log []bot.Outbound
 }
 
 func newHarness(t *testing.T, cfg bot.Config) *harness {
@@ -148,6 +150,7 @@ func (h *harness) outbox() []bot.Outbound {
 			}
 			for _, it := range items {
 				out = append(out, it.Message)
+				h.log = append(h.log, it.Message)
 				if err := h.store.AckOutbox(h.ctx, ch, it.StreamID); err != nil {
 					h.t.Fatal(err)
 				}

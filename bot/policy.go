@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/complaintbot/complaintbot/scheduler"
@@ -47,9 +48,274 @@ func (t *Timing) setDefaults() {
 	def(&t.AutocloseAfter, 168*time.Hour)
 }
 
-// schedule recomputes the case's next wake-up after any change to it and
-// puts it in the change (cleared when the case needs none).
-func (e *Engine) schedule(c *Case, ch *Change, now time.Time) {}
+// Timed actions of the case policy. Each is recorded in the case's history
+// as an EvTimed event whose Detail is the name (autoclose as EvClosed), and
+// in Case.Done under a key that carries the time it is for, so that a rule
+// that can recur (a new customer message, a new promise, a reopened case)
+// acts once per occasion and a wake-up handled twice acts once.
+const (
+	// Unclaimed: the team channel is reminded once (UNCLAIMED_REMINDER of
+	// business time after opening); at FirstResponseDue the supervisors
+	// are alerted, and the customer gets an apology and a new window
+	// (quiet hours permitting), which sets a new FirstResponseDue.
+	TimedUnclaimedReminder   = "unclaimed_reminder"
+	TimedFirstResponseMissed = "first_response_missed"
+	TimedFirstResponseSorry  = "first_response_apology"
+	// Waiting on the owner: a customer message unanswered for OWNER_NUDGE
+	// of business time nudges the owner; for OWNER_ESCALATE, alerts the
+	// supervisors.
+	TimedOwnerNudge    = "owner_nudge"
+	TimedOwnerEscalate = "owner_escalate"
+	// Progress: no news to the customer for CHECKIN_AFTER of business time
+	// nudges the owner; CHECKIN_OWNER_GRACE later, if still no news, the
+	// bot tells the customer who is on it (which is news).
+	TimedCheckinOwner    = "checkin_owner"
+	TimedCheckinCustomer = "checkin_customer"
+	// Promise: the owner is reminded PROMISE_REMINDER before it; once it
+	// passes unresolved, supervisors are alerted and the customer gets an
+	// apology.
+	TimedPromiseReminder = "promise_reminder"
+	TimedPromiseMissed   = "promise_missed"
+	TimedPromiseSorry    = "promise_apology"
+	// After resolve: "is it solved?" asked once more (RESOLVE_ASK_AGAIN
+	// after it was asked), the follow-up (FOLLOWUP_AFTER after ResolvedAt),
+	// and, with no answer, autoclose (a resolved case closes; a confirmed
+	// one stops waiting for the follow-up's answer). The answer window is
+	// AUTOCLOSE_AFTER − FOLLOWUP_AFTER from the follow-up, so by default a
+	// case closes seven days after it was resolved.
+	TimedAskSolvedAgain     = "solved_ask_again"
+	TimedFollowUp           = "followup"
+	TimedAutoclose          = "autoclose"
+	TimedFollowUpUnanswered = "followup_unanswered"
+)
 
-// wakeCase runs the case policy.
-func (e *Engine) wakeCase(ctx context.Context, id string) error { return nil }
+// policy is the case policy as a pure function of the case and the time:
+// which timed actions are due, and when the case next needs waking. It
+// reads what was already done from Case.Done, so planning twice is
+// harmless.
+type policy struct {
+	t Timing
+	// firstResponse is the window a customer is told after the first
+	// response target was missed (FIRST_RESPONSE_TARGET).
+	firstResponse time.Duration
+}
+
+func (e *Engine) policy() policy {
+	return policy{t: e.cfg.Timing, firstResponse: e.cfg.FirstResponse}
+}
+
+// action is one timed action due now.
+type action struct {
+	Name string    // one of the Timed… names
+	Key  string    // its key in Case.Done
+	Due  time.Time // when the rule fell due (before any quiet-hours wait)
+}
+
+// rule is one timed action the case may need, and when.
+type rule struct {
+	name     string
+	key      string
+	due      time.Time
+	customer bool // it speaks to the customer: never in quiet hours
+}
+
+// plan returns the timed actions due at now, in the order to take them,
+// and the time the case next needs waking for an action not yet due (zero
+// when none will be). Taking the actions changes the case, so the caller
+// plans again afterwards for the real next wake-up. Actions that speak to
+// the customer wait for the end of quiet hours.
+func (p policy) plan(c *Case, now time.Time) (acts []action, next time.Time) {
+	for _, r := range p.rules(c) {
+		if r.due.IsZero() || !r.due.Before(scheduler.Never) {
+			continue
+		}
+		if _, done := c.Done[r.key]; done {
+			continue
+		}
+		at := r.due
+		if r.customer {
+			if at = p.customerAt(r.due, now); at.IsZero() {
+				continue
+			}
+		}
+		if !at.After(now) {
+			acts = append(acts, action{Name: r.name, Key: r.key, Due: r.due})
+			continue
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	return acts, next
+}
+
+// next returns when the case next needs waking: now if an action is due,
+// zero if none ever will be.
+func (p policy) next(c *Case, now time.Time) time.Time {
+	acts, next := p.plan(c, now)
+	if len(acts) > 0 {
+		return now
+	}
+	return next
+}
+
+// rules lists every timed action the case may still need, in the order
+// they are taken when several are due at once.
+func (p policy) rules(c *Case) []rule {
+	var rs []rule
+	add := func(name string, due, occasion time.Time, customer bool) {
+		rs = append(rs, rule{name: name, key: doneKey(name, occasion), due: due, customer: customer})
+	}
+	switch c.Status {
+	case Open:
+		if c.Owner != "" {
+			break
+		}
+		frd := c.FirstResponseDue
+		if r := p.business(c.Opened, p.t.UnclaimedReminder); frd.IsZero() || r.Before(frd) {
+			add(TimedUnclaimedReminder, r, time.Time{}, false)
+		}
+		if !frd.IsZero() {
+			add(TimedFirstResponseMissed, frd, frd, false)
+			add(TimedFirstResponseSorry, frd, frd, true)
+		}
+	case Claimed:
+		if c.Owner == "" {
+			break
+		}
+		if ws := c.WaitingSince; !ws.IsZero() {
+			add(TimedOwnerNudge, p.business(ws, p.t.OwnerNudge), ws, false)
+			add(TimedOwnerEscalate, p.business(ws, p.t.OwnerEscalate), ws, false)
+		}
+		news := c.lastNews()
+		owner := p.business(news, p.t.CheckinAfter)
+		add(TimedCheckinOwner, owner, news, false)
+		add(TimedCheckinCustomer, owner.Add(p.t.CheckinOwnerGrace), news, true)
+		if pr := c.Promise; pr != nil && !pr.Due.IsZero() {
+			if r := pr.Due.Add(-p.t.PromiseReminder); r.After(pr.At) {
+				add(TimedPromiseReminder, r, pr.Due, false)
+			}
+			add(TimedPromiseMissed, pr.Due, pr.Due, false)
+			add(TimedPromiseSorry, pr.Due, pr.Due, true)
+		}
+	case Resolved, Confirmed:
+		resolved := c.ResolvedAt
+		if resolved.IsZero() {
+			break
+		}
+		if c.Status == Resolved && c.Awaiting == AskSolved && !c.AskedAt.IsZero() {
+			add(TimedAskSolvedAgain, c.AskedAt.Add(p.t.ResolveAskAgain), resolved, true)
+		}
+		sent, followed := c.Done[doneKey(TimedFollowUp, resolved)]
+		switch {
+		case !followed && c.Satisfaction == 0:
+			add(TimedFollowUp, resolved.Add(p.t.FollowUpAfter), resolved, true)
+		case followed && c.Awaiting == AskFollowUp && c.Status == Resolved:
+			add(TimedAutoclose, sent.Add(p.answerWindow()), resolved, true)
+		case followed && c.Awaiting == AskFollowUp:
+			add(TimedFollowUpUnanswered, sent.Add(p.answerWindow()), resolved, false)
+		}
+	}
+	return rs
+}
+
+// answerWindow is how long the follow-up waits for an answer before the
+// case closes: what AUTOCLOSE_AFTER leaves after FOLLOWUP_AFTER, or, if
+// that is nothing, RESOLVE_ASK_AGAIN.
+func (p policy) answerWindow() time.Duration {
+	if w := p.t.AutocloseAfter - p.t.FollowUpAfter; w > 0 {
+		return w
+	}
+	return p.t.ResolveAskAgain
+}
+
+// business returns t plus d of business time (wall time without business
+// hours); scheduler.Never when the business calendar never opens.
+func (p policy) business(t time.Time, d time.Duration) time.Time {
+	if p.t.Business == nil {
+		return t.Add(d)
+	}
+	return p.t.Business.Add(t, d)
+}
+
+// customerAt returns when something due at due may be said to the customer,
+// given that it is now: due itself, or the end of the quiet hours it falls
+// in (now's, if due has passed). Zero means never (quiet hours that never
+// end).
+func (p policy) customerAt(due, now time.Time) time.Time {
+	q := p.t.QuietHours
+	if q == nil {
+		return due
+	}
+	at := due
+	if at.Before(now) {
+		at = now
+	}
+	if !q.Open(at) {
+		return due
+	}
+	if end := q.NextClosed(at); end.Before(scheduler.Never) {
+		return end
+	}
+	return time.Time{}
+}
+
+// lastNews is when the customer last heard how their case stands: NewsAt,
+// or the claim (they were told who owns it), or the opening.
+func (c *Case) lastNews() time.Time {
+	t := c.Opened
+	for _, u := range []time.Time{c.ClaimedAt, c.NewsAt} {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
+}
+
+// doneKey is the Case.Done key of a timed action for one occasion (a
+// customer message, a promise, a resolution), to the millisecond; without
+// an occasion, the action happens once in the case's life.
+func doneKey(name string, occasion time.Time) string {
+	if occasion.IsZero() {
+		return name
+	}
+	return name + "@" + strconv.FormatInt(occasion.UnixMilli(), 10)
+}
+
+// schedule recomputes the case's next wake-up after any change to it and
+// puts it in the change (cleared when the case needs none). A wake-up that
+// is due already is set to now, so the scheduler runs the policy at once.
+func (e *Engine) schedule(c *Case, ch *Change, now time.Time) {
+	next := e.policy().next(c, now)
+	c.Wake = next
+	if ch.WakeUps == nil {
+		ch.WakeUps = map[string]time.Time{}
+	}
+	ch.WakeUps[CaseWakeUp(c.ID)] = next
+}
+
+// wakeCase runs the case policy: it takes every timed action due, records
+// each in the case's history, and always leaves the case's next wake-up
+// set, or cleared when it needs none. A case that no longer exists has its
+// wake-up cleared.
+func (e *Engine) wakeCase(ctx context.Context, id string) error {
+	customer, err := e.store.CustomerOf(ctx, id)
+	if ErrorCode(err) == ENOTFOUND {
+		e.log.Warn("wake-up of an unknown case dropped", "case", id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = e.update(ctx, "wake case "+id, customer, id, "", func(snap *Snapshot, now time.Time) (*Change, error) {
+		ch := &Change{WakeUps: map[string]time.Time{}}
+		c := snap.Case
+		if c == nil || c.ID != id {
+			ch.WakeUps[CaseWakeUp(id)] = time.Time{}
+			return ch, nil
+		}
+		e.runPolicy(snap.Conv, c, ch, now)
+		return ch, nil
+	})
+	return err
+}

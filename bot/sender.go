@@ -76,6 +76,14 @@ func (s *Sender) run() {
 	defer close(s.done)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// On the way out, hand the channel to another replica at once.
+	defer func() {
+		rctx, rcancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer rcancel()
+		if err := s.store.Release(rctx, "sender:"+s.channel, s.consumer); err != nil {
+			s.log.Warn("sender lease release", "channel", s.channel, "err", err)
+		}
+	}()
 	wait := s.Backoff
 	var queue []OutboxItem // read, not yet delivered, in order
 	leader := false

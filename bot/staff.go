@@ -15,6 +15,18 @@ func (e *Engine) IsStaff(name string) bool {
 	return slices.Contains(e.cfg.Staff, name) || e.IsSupervisor(name)
 }
 
+// staffNamed returns the configured staff member a name refers to, matched
+// without regard to case or a leading "@": "@Bob" is bob.
+func (e *Engine) staffNamed(name string) (string, bool) {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
+	for _, s := range slices.Concat(e.cfg.Staff, e.cfg.Supervisors) {
+		if strings.EqualFold(s, name) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
 // IsSupervisor reports whether name is a supervisor.
 func (e *Engine) IsSupervisor(name string) bool { return slices.Contains(e.cfg.Supervisors, name) }
 
@@ -230,13 +242,13 @@ func (a *act) claim() error {
 	case !a.mustBeActive():
 		return nil
 	}
-	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
-	if err != nil {
-		return err
-	}
 	c.Owner, c.Status = a.in.User, Claimed
 	if c.ClaimedAt.IsZero() {
 		c.ClaimedAt = a.now
+	}
+	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
+	if err != nil {
+		return err
 	}
 	a.thread("team.claimed", nil)
 	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(c, brief, a.now))
@@ -327,12 +339,13 @@ func (e *Engine) optionWords(c *Case, i int, lang flows.Lang) string {
 // handover passes the case to another staff member with a reason; the new
 // owner gets the whole case and the customer is told the new name.
 func (a *act) handover() error {
-	c, to := a.c, a.cmd.To
+	c := a.c
+	to, known := a.e.staffNamed(a.cmd.To)
 	switch {
 	case !a.mustBeActive():
 		return nil
-	case !a.e.IsStaff(to):
-		a.tellKey("notice.unknown_staff", map[string]any{"Name": to})
+	case !known:
+		a.tellKey("notice.unknown_staff", map[string]any{"Name": a.cmd.To})
 		return nil
 	case to == c.Owner:
 		a.tellKey("notice.already_owner", map[string]any{"Owner": to})
@@ -343,10 +356,6 @@ func (a *act) handover() error {
 	case c.Owner != "" && !a.mustOwn(true):
 		return nil
 	}
-	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
-	if err != nil {
-		return err
-	}
 	from := c.Owner
 	c.Owner = to
 	if c.Status == Open {
@@ -354,6 +363,10 @@ func (a *act) handover() error {
 	}
 	if c.ClaimedAt.IsZero() {
 		c.ClaimedAt = a.now
+	}
+	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
+	if err != nil {
+		return err
 	}
 	if from != "" {
 		c.Handovers++

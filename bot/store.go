@@ -109,6 +109,8 @@ type Store interface {
 	// Lease takes the named lease for holder, or renews it if holder has
 	// it, for ttl; it reports whether holder holds it.
 	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// Release gives the named lease up if holder holds it.
+	Release(ctx context.Context, name, holder string) error
 }
 
 // FeedEntry is one numbered entry of a Feed.

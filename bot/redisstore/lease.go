@@ -34,3 +34,20 @@ func (s *Store) Lease(ctx context.Context, name, holder string, ttl time.Duratio
 	}
 	return n == 1, nil
 }
+
+// releaseScript gives a lease up if holder holds it.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// Release gives the named lease up if holder holds it, so that another
+// replica can take it at once instead of waiting for it to run out.
+func (s *Store) Release(ctx context.Context, name, holder string) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.opts.Prefix + ":lease:" + name}, holder).Err(); err != nil {
+		return internalError("redisstore.Release", err)
+	}
+	return nil
+}

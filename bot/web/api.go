@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -46,7 +48,7 @@ func (s *Server) postCustomerMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.handle(w, r, bot.Inbound{
+	rc, ok := s.handle(w, r, bot.Inbound{
 		Channel:     Channel,
 		Role:        bot.CustomerRole,
 		User:        r.PathValue("id"),
@@ -55,15 +57,26 @@ func (s *Server) postCustomerMessage(w http.ResponseWriter, r *http.Request) {
 		Attachments: p.Attachments,
 		ID:          p.ID,
 	})
+	if ok {
+		writeJSON(w, http.StatusAccepted, accepted{ID: rc.ID, Duplicate: rc.Duplicate})
+	}
 }
 
+// postTeamMessage hands a staff member's message to the engine and, once
+// the engine has accepted it, echoes it into the team feed (in its thread)
+// as the platform would show it. The engine's answers come separately,
+// through Deliver.
 func (s *Server) postTeamMessage(w http.ResponseWriter, r *http.Request) {
 	var p teamPost
 	if err := decode(w, r, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.handle(w, r, bot.Inbound{
+	if err := s.checkStaff("staff", p.Staff); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, ok := s.handle(w, r, bot.Inbound{
 		Channel: Channel,
 		Role:    bot.StaffRole,
 		User:    p.Staff,
@@ -71,16 +84,66 @@ func (s *Server) postTeamMessage(w http.ResponseWriter, r *http.Request) {
 		Text:    p.Text,
 		ID:      p.ID,
 	})
+	if ok {
+		// Echoed on a duplicate too: the echo is idempotent on the message
+		// id, and a retry after a failed echo must still get it shown.
+		s.echo(r.Context(), p, rc.ID)
+		writeJSON(w, http.StatusAccepted, accepted{ID: rc.ID, Duplicate: rc.Duplicate})
+	}
 }
 
-// handle hands one inbound message to the engine and answers its receipt.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, in bot.Inbound) {
+// echoTimeout bounds the write of a staff message's echo, which goes on
+// after the client has gone: the engine has accepted the message.
+const echoTimeout = 5 * time.Second
+
+// echo appends an accepted staff message to the team feed, once per
+// message id. A failure is logged, not answered: the engine has accepted
+// the message, and the echo is only its display.
+func (s *Server) echo(ctx context.Context, p teamPost, id string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), echoTimeout)
+	defer cancel()
+	data, err := json.Marshal(teamMessage{
+		Kind: bot.KindText, From: bot.FromStaff, Case: p.Thread, Thread: p.Thread,
+		Staff: p.Staff, Text: bot.CleanText(p.Text), At: time.Now(),
+	})
+	if err == nil {
+		_, err = s.feed.Append(ctx, teamLog, echoID(id), data)
+	}
+	if err != nil {
+		s.log.Error("web: staff message accepted but not echoed in the team feed", "id", id, "err", err)
+		return
+	}
+	s.bells.ring(teamLog)
+}
+
+// echoID is the feed id of a staff message's echo; the prefix keeps it
+// apart from the outbound message ids that Deliver uses in the same feed.
+func echoID(messageID string) string { return "post:" + messageID }
+
+// checkStaff returns an error unless name is a staff member or supervisor
+// (STAFF, SUPERVISORS): EINVALID when it is missing or not a usable name,
+// EFORBIDDEN when it is not on the list. Who is staff is the engine's
+// configuration; the adapter only asks.
+func (s *Server) checkStaff(what, name string) error {
+	if err := bot.CheckID(what, name); err != nil {
+		return err
+	}
+	if !s.engine.IsStaff(name) {
+		return bot.Errorf(bot.EFORBIDDEN, what, "%q is not on the staff list (STAFF or SUPERVISORS)", name)
+	}
+	return nil
+}
+
+// handle hands one inbound message to the engine. On success it returns
+// the receipt and leaves the answer to the caller; on failure it answers
+// the error.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, in bot.Inbound) (bot.Receipt, bool) {
 	rc, err := s.engine.Handle(r.Context(), in)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return rc, false
 	}
-	writeJSON(w, http.StatusAccepted, accepted{ID: rc.ID, Duplicate: rc.Duplicate})
+	return rc, true
 }
 
 func (s *Server) getCustomerMessages(w http.ResponseWriter, r *http.Request) {
@@ -108,12 +171,35 @@ func (s *Server) getTeamMessages(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	msgs, next, err := s.poll(r.Context(), teamLog, after, wait, pickTeam(r.URL.Query().Get("staff")))
+	as, err := s.viewer(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msgs, next, err := s.poll(r.Context(), teamLog, after, wait, pickTeam(as))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, page{Messages: msgs, Next: next})
+}
+
+// viewer returns the staff member a team feed read is for: the query's
+// "as" (or its older name "staff"), which must be on the staff list; ""
+// when neither is given.
+func (s *Server) viewer(r *http.Request) (string, error) {
+	q := r.URL.Query()
+	as, staff := q.Get("as"), q.Get("staff")
+	if q.Has("as") && q.Has("staff") && as != staff {
+		return "", bot.Errorf(bot.EINVALID, "query", "as=%q and staff=%q disagree; give one of them", as, staff)
+	}
+	if as == "" {
+		as = staff
+	}
+	if as == "" {
+		return "", nil
+	}
+	return as, s.checkStaff("as", as)
 }
 
 // teamConfig is the answer of GET /api/team/config.

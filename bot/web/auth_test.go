@@ -14,6 +14,7 @@ var teamRoutes = []struct {
 	method, path, body string
 }{
 	{"GET", "/api/team/messages", ""},
+	{"GET", "/api/team/messages?as=bob", ""},
 	{"POST", "/api/team/messages", `{"staff": "alice", "text": "cases"}`},
 	{"GET", "/api/team/config", ""},
 	{"GET", "/api/cases", ""},

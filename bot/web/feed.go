@@ -41,6 +41,9 @@ const kindDirect = "direct"
 type teamMessage struct {
 	Seq  int64  `json:"seq,omitempty"`
 	Kind string `json:"kind"` // card, text, notice, direct
+	// From is "bot" for what the bot posted (Deliver) and "staff" for a
+	// staff member's own message, echoed when the engine accepted it.
+	From string `json:"from"`
 	Case string `json:"case"`
 	// Thread is the case whose thread the entry belongs in; "" for the
 	// channel itself.
@@ -48,7 +51,8 @@ type teamMessage struct {
 	// To is the only staff member who sees the entry (notices and direct
 	// messages); "" when everyone does.
 	To string `json:"to"`
-	// Staff is the staff member who wrote it; "" for the bot.
+	// Staff is the staff member who wrote it (From "staff"), or on whose
+	// behalf the bot relays it; "" otherwise.
 	Staff string `json:"staff"`
 	// Edits is the number of the card entry this one replaces; null when it
 	// replaces nothing.
@@ -110,7 +114,7 @@ func (s *Server) render(d bot.Delivery) (log string, data []byte, err error) {
 		data, err = json.Marshal(m)
 		return customerLog(d.Customer), data, err
 	case bot.ToTeam, bot.ToStaff:
-		m := teamMessage{Kind: d.Kind, Case: d.Case, Thread: d.Thread, Staff: d.Staff, Text: d.Text, At: at}
+		m := teamMessage{Kind: d.Kind, From: bot.FromBot, Case: d.Case, Thread: d.Thread, Staff: d.Staff, Text: d.Text, At: at}
 		switch {
 		case d.Audience == bot.ToStaff:
 			if d.To == "" {
@@ -118,6 +122,11 @@ func (s *Server) render(d bot.Delivery) (log string, data []byte, err error) {
 			}
 			m.Kind, m.To = kindDirect, d.To
 		case d.Kind == bot.KindNotice:
+			// A notice is private by nature: one without its reader
+			// is dropped rather than shown to the whole channel.
+			if d.To == "" {
+				return "", nil, fmt.Errorf("private notice without a recipient")
+			}
 			m.To = d.To
 		case m.Kind == "":
 			m.Kind = bot.KindText
@@ -153,17 +162,21 @@ func pickCustomer(e bot.FeedEntry) (any, bool, error) {
 	return m, true, nil
 }
 
-// pickTeam shows staff member `staff` what the team channel shows them:
+// pickTeam shows staff member `viewer` what the team channel shows them:
 // everything but the notices and direct messages meant for someone else.
-// With staff empty, everything is shown (the tools' view).
-func pickTeam(staff string) picker {
+// With no viewer, only what everyone sees: an entry with a recipient is
+// never shown to a reader who has not said who they are.
+func pickTeam(viewer string) picker {
 	return func(e bot.FeedEntry) (any, bool, error) {
 		var m teamMessage
 		if err := json.Unmarshal(e.Data, &m); err != nil {
 			return nil, false, err
 		}
 		m.Seq = e.Seq
-		return m, staff == "" || m.To == "" || m.To == staff, nil
+		if m.From == "" {
+			m.From = bot.FromBot // entries written before "from" existed
+		}
+		return m, m.To == "" || m.To == viewer, nil
 	}
 }
 

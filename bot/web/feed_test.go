@@ -90,11 +90,16 @@ func TestTeamFeed(t *testing.T) {
 		e.deliver(t, d)
 	}
 
-	all := getFeed[teamMsg](t, e, "/api/team/messages")
-	if len(all.Messages) != 6 || all.Next != 6 {
-		t.Fatalf("admin view has %d entries, next %d; want 6, 6", len(all.Messages), all.Next)
+	// Every entry, as seen by the one who may see it.
+	m := map[int]teamMsg{}
+	for _, as := range []string{"alice", "bob"} {
+		for _, g := range getFeed[teamMsg](t, e, "/api/team/messages?as="+as).Messages {
+			m[int(g.Seq)-1] = g
+		}
 	}
-	m := all.Messages
+	if len(m) != 6 {
+		t.Fatalf("alice and bob see %d entries between them, want 6", len(m))
+	}
 	check := func(i int, kind, thread, to, staff string, edits int64) {
 		t.Helper()
 		g := m[i]
@@ -102,7 +107,7 @@ func TestTeamFeed(t *testing.T) {
 		if g.Edits != nil {
 			gotEdits = *g.Edits
 		}
-		if g.Seq != int64(i+1) || g.Kind != kind || g.Case != "42" || g.Thread != thread || g.To != to || g.Staff != staff || gotEdits != edits || !g.At.Equal(at) {
+		if g.Seq != int64(i+1) || g.Kind != kind || g.From != "bot" || g.Case != "42" || g.Thread != thread || g.To != to || g.Staff != staff || gotEdits != edits || !g.At.Equal(at) {
 			t.Errorf("entry %d = %+v (edits %d), want kind %s thread %q to %q staff %q edits %d", i+1, g, gotEdits, kind, thread, to, staff, edits)
 		}
 	}
@@ -123,7 +128,7 @@ func TestTeamFeed(t *testing.T) {
 	// The wire format of a card update, exactly; "edits" is null when the
 	// entry replaces nothing.
 	r := e.do(t, http.MethodGet, "/api/team/messages?after=1", nil)
-	if !strings.Contains(string(r.body), `{"seq":2,"kind":"text","case":"42","thread":"42","to":"","staff":"","edits":null,"text":"Kim: it still leaks","at":"2026-11-23T10:00:00Z"}`) {
+	if !strings.Contains(string(r.body), `{"seq":2,"kind":"text","from":"bot","case":"42","thread":"42","to":"","staff":"","edits":null,"text":"Kim: it still leaks","at":"2026-11-23T10:00:00Z"}`) {
 		t.Errorf("wire format of a thread entry: %s", r.body)
 	}
 
@@ -135,30 +140,34 @@ func TestTeamFeed(t *testing.T) {
 		return s
 	}
 	for _, tt := range []struct {
-		staff string
+		query string
 		want  []int64
 	}{
-		{"alice", []int64{1, 2, 3, 5, 6}},
-		{"bob", []int64{1, 2, 4, 5, 6}},
-		{"sam", []int64{1, 2, 5, 6}},
+		{"?as=alice", []int64{1, 2, 3, 5, 6}},
+		{"?as=bob", []int64{1, 2, 4, 5, 6}},
+		{"?as=sam", []int64{1, 2, 5, 6}},
+		{"?staff=bob", []int64{1, 2, 4, 5, 6}}, // the older name of "as"
+		{"?as=bob&staff=bob", []int64{1, 2, 4, 5, 6}},
+		{"", []int64{1, 2, 5, 6}}, // nobody: what everyone sees, no private entry
+		{"?as=", []int64{1, 2, 5, 6}},
 	} {
-		p := getFeed[teamMsg](t, e, "/api/team/messages?staff="+tt.staff)
+		p := getFeed[teamMsg](t, e, "/api/team/messages"+tt.query)
 		if got := seqs(p); !equal(got, tt.want) || p.Next != 6 {
-			t.Errorf("staff=%s: %v next %d, want %v next 6", tt.staff, got, p.Next, tt.want)
+			t.Errorf("%s: %v next %d, want %v next 6", tt.query, got, p.Next, tt.want)
 		}
 	}
 	// Entries hidden from the reader still move "next" on, so they are not
 	// read again.
-	p := getFeed[teamMsg](t, e, "/api/team/messages?staff=sam&after=2")
+	p := getFeed[teamMsg](t, e, "/api/team/messages?as=sam&after=2")
 	if got := seqs(p); !equal(got, []int64{5, 6}) || p.Next != 6 {
 		t.Errorf("sam after 2: %v next %d", got, p.Next)
 	}
-	p = getFeed[teamMsg](t, e, "/api/team/messages?staff=sam&after=2&wait=0.05")
+	p = getFeed[teamMsg](t, e, "/api/team/messages?as=sam&after=2&wait=0.05")
 	if len(p.Messages) != 2 {
 		t.Errorf("sam after 2, waiting: %v", seqs(p))
 	}
 	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "g", Audience: bot.ToStaff, To: "alice", Text: "psst"}})
-	p = getFeed[teamMsg](t, e, "/api/team/messages?staff=sam&after=6&wait=0.1")
+	p = getFeed[teamMsg](t, e, "/api/team/messages?as=sam&after=6&wait=0.1")
 	if len(p.Messages) != 0 || p.Next != 7 {
 		t.Errorf("sam after a direct message to alice: %v next %d, want none and next 7", seqs(p), p.Next)
 	}
@@ -272,7 +281,7 @@ func TestLongPoll(t *testing.T) {
 		var p feedPage[teamMsg]
 		go func() {
 			defer close(done)
-			p, _ = timedGet[teamMsg](t, e, "/api/team/messages?staff=bob&wait=20")
+			p, _ = timedGet[teamMsg](t, e, "/api/team/messages?as=bob&wait=20")
 		}()
 		time.Sleep(50 * time.Millisecond)
 		e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "n1", Audience: bot.ToTeam, Kind: bot.KindNotice, To: "alice", Text: "for alice"}})
@@ -344,6 +353,8 @@ func TestDeliverDropsWhatNoFeedCanHold(t *testing.T) {
 		{Outbound: bot.Outbound{ID: "x1", Audience: bot.ToCustomer, Text: "to nobody"}},
 		{Outbound: bot.Outbound{ID: "x2", Audience: bot.ToStaff, Text: "to no staff member"}},
 		{Outbound: bot.Outbound{ID: "x3", Audience: "martians", Text: "?"}},
+		// A private notice without its reader must not reach the channel.
+		{Outbound: bot.Outbound{ID: "x4", Audience: bot.ToTeam, Kind: bot.KindNotice, Text: "you do not own #42"}},
 	} {
 		ref, err := e.web.Deliver(context.Background(), d)
 		if err != nil || ref != "" {

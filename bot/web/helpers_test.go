@@ -178,6 +178,7 @@ type customerMsg struct {
 type teamMsg struct {
 	Seq    int64           `json:"seq"`
 	Kind   string          `json:"kind"`
+	From   string          `json:"from"`
 	Case   string          `json:"case"`
 	Thread string          `json:"thread"`
 	To     string          `json:"to"`

@@ -66,6 +66,30 @@ func TestPage(t *testing.T) {
 		}
 	}
 
+	// The team side plays a whole case life: it reads the feed as the
+	// picked staff member, keeps direct messages apart, replaces cards in
+	// place, shows every field of a card, claims with a button, and posts
+	// in a case's thread.
+	for _, want := range []string{
+		"'&as=' + encodeURIComponent(", "m.kind === 'direct'", "cardsBySeq.get(m.edits)", "cardsByCase.get(",
+		"'claim ' + c.case", "postTeam(input.value, id)",
+		"c.priority", "c.risks", "c.emotion", "c.complainer_type", "c.tip", "c.customer", "c.summary", "c.facts",
+		"c.outcome", "c.opened", "c.first_response_due", "c.owner", "c.status",
+		"Direct messages", "私信",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	// Data reaches the DOM only as text: every assignment to a property
+	// that could hold markup or code is one of the few safe ones.
+	// (links only through safeLink, which lets http and https through).
+	for _, m := range regexp.MustCompile(`\w+\.(href|src|action|formAction|style|cssText)\s*=[^=][^;]*`).FindAllString(page, -1) {
+		if m != "link.href = href" || !strings.Contains(page, "const href = safeLink(a.url)") {
+			t.Errorf("the page assigns %q", m)
+		}
+	}
+
 	// The page is static: no data of ours is ever in it.
 	e.post(t, "/api/customers/mo/messages", map[string]string{"text": "<b>data</b>", "name": "Mo"})
 	again := e.do(t, http.MethodGet, "/", nil)

@@ -15,14 +15,70 @@
 //	POST /api/customers/{id}/messages      a customer writes
 //	GET  /api/customers/{id}/messages      what was sent to the customer (long poll)
 //	POST /api/team/messages                a staff member writes (team channel or a case's thread)
-//	GET  /api/team/messages                the team channel feed (long poll)
+//	GET  /api/team/messages                the team channel as one staff member sees it (long poll)
 //	GET  /api/team/config                  the staff picker's names
 //	GET  /api/cases                        cases, by status
 //	GET  /api/cases/{id}                   one case with its transcript
 //
+// Posting. POST /api/customers/{id}/messages takes {"text", "name",
+// "attachments": [{"kind", "url", "name"}], "id"} and POST /api/team/messages
+// takes {"staff", "text", "thread", "id"}; both answer 202 {"id": "…"}, with
+// "duplicate": true when the id had been received before (the message is then
+// dropped). "id" is the client's message id, for safe retries; "thread" is the
+// case whose thread the staff message is written in ("" for the channel).
+// "staff" must be on the staff list (STAFF or SUPERVISORS): 400 when missing,
+// 403 when unknown, before the engine sees anything. Staff commands are
+// parsed by the engine, never here.
+//
+// Reading. Every feed read takes ?after={seq} (default 0) and ?wait={seconds}
+// (0 to 60, fractions allowed) and answers {"messages": [...], "next": n};
+// "messages" is never null, and "next" is what to pass as after to read on.
+// A customer's entries are {"seq", "from": "bot"|"staff", "staff", "text",
+// "at"}. Team entries are
+//
+//	{"seq", "kind": "card"|"text"|"notice"|"direct", "from": "bot"|"staff",
+//	 "case", "thread", "to", "staff", "edits": seq|null, "text",
+//	 "card": {...bot.Card...} (cards only), "at"}
+//
+// Of these:
+//
+//   - A card is posted once per case; each update of it is a new entry whose
+//     "edits" is the seq of the card's first entry, and replaces that card
+//     in place (the page keys cards by case).
+//   - "thread" is the case whose thread the entry belongs in ("" for the
+//     channel itself).
+//   - "to" names the only staff member who sees the entry: private notices
+//     (kind "notice": command errors and usage, "already claimed by …") and
+//     direct messages (kind "direct"). Direct messages are not a feed of
+//     their own: they are kept in the team feed and shown only to their
+//     reader, so one long poll gives the page the channel, its threads, the
+//     viewer's notices and the viewer's direct messages in order.
+//   - A staff member's own message is echoed into the team feed once the
+//     engine has accepted it, as the platform would show it: "from": "staff",
+//     "staff": the writer, "thread" and "case": the thread it was posted in.
+//     The echo is de-duplicated on the message id. What the engine answers
+//     arrives as separate entries.
+//
+// Who sees what. GET /api/team/messages?as={staff} reads the team channel
+// as that staff member: every entry without "to", and those whose "to" is
+// them. "as" must be on the staff list (403 otherwise); "staff" is accepted
+// as its older name. Without it the reader sees only what everyone sees: no
+// notice or direct message is ever returned to a reader who has not said who
+// they are. The team token identifies the team, not the person, so "as" is a
+// view, not a credential: anyone holding the token can read as any staff
+// member, as anyone in a shared Slack workspace's admin seat could. A
+// customer's feed holds only what was sent to that customer; no customer
+// route reads the team feed.
+//
 // The team and case routes need Authorization: Bearer <TEAM_TOKEN> when a
 // token is configured, and are refused outright when the server listens on
 // a non-loopback address without one. The customer routes are open.
+//
+// Errors are {"error": {"code", "message"}} with the status of one table
+// (errors.go): 400 invalid (malformed JSON, a missing or unusable name or
+// id), 401 unauthorized, 403 forbidden, 404 not_found, 405
+// method_not_allowed, 413 too_large (text over 16 KiB, a body over 1 MiB).
+// A refused request changes nothing.
 package web
 
 import (
@@ -46,6 +102,9 @@ type Engine interface {
 	Handle(ctx context.Context, in bot.Inbound) (bot.Receipt, error)
 	Case(ctx context.Context, id string) (*bot.CaseView, error)
 	Cases(ctx context.Context, statuses ...bot.Status) ([]*bot.Case, error)
+	// IsStaff reports whether name is on the staff list (STAFF or
+	// SUPERVISORS): who may write in, and read, the team channel.
+	IsStaff(name string) bool
 }
 
 var _ Engine = (*bot.Engine)(nil)
@@ -75,8 +134,8 @@ type Options struct {
 	// Required.
 	Feed bot.Feed
 	// Staff and Supervisors are the names offered in the page's staff
-	// picker (STAFF, SUPERVISORS). The engine, not the server, decides who
-	// may run staff commands.
+	// picker (STAFF, SUPERVISORS). Who may write in and read the team
+	// channel is asked of Engine.IsStaff, not read from these.
 	Staff       []string
 	Supervisors []string
 	// Token is the team token (TEAM_TOKEN). When set, the team and case

@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var engine *bot.Engine
 	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
 		return engine.Wake(ctx, name, due)
-	}, scheduler.WithLogger(log))
+	}, scheduler.WithLogger(log), scheduler.WithTick(cfg.Tick))
 	engine = bot.NewEngine(store, bot.Config{
 		Team:          "web",
 		TeamLang:      flows.Lang(cfg.TeamLang),
@@ -95,7 +95,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		FirstResponse: cfg.FirstResponse,
 		Location:      cfg.Location,
 		Catalog:       catalog,
+		Timing:        cfg.Timing,
 	}, bot.WithLogger(log), bot.WithPoke(runner.Poke))
+
+	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log)
+	if err != nil {
+		return err
+	}
 
 	webServer := web.New(web.Options{
 		Engine:      engine,
@@ -119,8 +125,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout: 90 * time.Second,
 		IdleTimeout:  2 * time.Minute,
 	}
+	// End the long polls at once on shutdown instead of waiting them out.
+	httpServer.RegisterOnShutdown(webServer.Close)
 
 	runner.Start()
+	periodic.Start()
 	sender.Start()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
@@ -151,9 +160,58 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := runner.Stop(sctx); err != nil {
 		log.Warn("scheduler shutdown", "err", err)
 	}
+	if err := periodic.Stop(sctx); err != nil {
+		log.Warn("periodic jobs shutdown", "err", err)
+	}
 	sender.Stop(sctx)
 	log.Info("stopped")
 	return nil
+}
+
+// periodicJobs sets up the digest, the weekly review and the reconcile
+// sweep on their cron specs (read in TZ unless they name a zone). Across
+// replicas each fire runs once, under a Redis lock. A job that fails is
+// logged by the scheduler with the error, which carries no settings.
+func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string, engine *bot.Engine, log *slog.Logger) (*scheduler.Periodic, error) {
+	p := scheduler.NewPeriodic(rdb, prefix,
+		scheduler.WithLocation(cfg.Location), scheduler.WithReplica(replica), scheduler.WithLogger(log))
+	jobs := []struct {
+		env, name, spec string
+		fn              scheduler.JobFunc
+	}{
+		{"DIGEST_CRON", "digest", cfg.DigestCron, func(ctx context.Context, fire time.Time) error {
+			if err := engine.PostDigest(ctx, fire); err != nil {
+				return fmt.Errorf("digest: %w", err)
+			}
+			return nil
+		}},
+		{"REVIEW_CRON", "review", cfg.ReviewCron, func(ctx context.Context, fire time.Time) error {
+			if err := engine.PostReview(ctx, fire); err != nil {
+				return fmt.Errorf("review: %w", err)
+			}
+			return nil
+		}},
+		{"RECONCILE_CRON", "reconcile", cfg.ReconcileCron, func(ctx context.Context, fire time.Time) error {
+			n, err := engine.Reconcile(ctx, fire)
+			if n > 0 {
+				log.Warn("reconcile: repaired missing wake-ups", "count", n)
+			}
+			if err != nil {
+				return fmt.Errorf("reconcile: %w", err)
+			}
+			return nil
+		}},
+	}
+	for _, j := range jobs {
+		if j.spec == "" {
+			log.Info("periodic job off", "job", j.name, "setting", j.env)
+			continue
+		}
+		if err := p.Add(j.name, j.spec, j.fn); err != nil {
+			return nil, fmt.Errorf("%s: %w", j.env, err)
+		}
+	}
+	return p, nil
 }
 
 // openRedis connects to REDIS_URL through a UniversalClient, or starts the

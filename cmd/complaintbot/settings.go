@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/scheduler"
 )
 
 // setting is one configuration value: read from the environment, overridable
@@ -24,17 +29,39 @@ type setting struct {
 // settings lists every setting, in the order --help shows them. The
 // environment names are fixed: operators' scripts use them.
 var settings = []setting{
-	{Env: "REDIS_URL", Help: "Redis to keep everything in (redis://[user:pass@]host:port/db, rediss:// for TLS). Empty: an embedded in-process store whose data is lost on exit.", Secret: true},
-	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API)"},
+	{Env: "REDIS_URL", Help: "Redis to keep everything in (redis://[user:pass@]host:port/db, rediss:// for TLS, unix:///path/to/socket); a single primary, not Cluster. Empty: an embedded in-process store whose data is lost on exit.", Secret: true},
+	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
 	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints; required when WEB_ADDR is not a loopback address", Secret: true},
 	{Env: "STAFF", Help: "comma-separated staff names allowed to run staff commands in the team channel"},
 	{Env: "SUPERVISORS", Help: "comma-separated supervisor names (alerted on urgent cases and escalations; they are staff too)"},
 	{Env: "QUIET_WINDOW", Default: "3s", Help: "how long the bot waits after a customer's last message before answering the burst"},
 	{Env: "FIRST_RESPONSE_TARGET", Default: "15m", Help: "time within which a person must answer a new case; told to the customer as the time window"},
-	{Env: "TZ", Default: "Local", Help: "the bot's time zone (IANA name, e.g. Asia/Shanghai): relative dates in customer text, business hours and the times shown to staff"},
+	{Env: "TZ", Default: "Local", Help: "the bot's time zone (IANA name, e.g. Asia/Shanghai): relative dates in customer text, business and quiet hours, cron specs and the times shown to staff"},
 	{Env: "TEAM_LANG", Default: "en", Help: "language of the team channel: en or zh"},
 	{Env: "MESSAGES_FILE", Help: "TOML file overriding the bot's wording ([zh] and [en] tables of catalogue keys)"},
 	{Env: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+
+	// Keeping time (issue 4). Every duration is a Go duration (90s, 15m,
+	// 2h30m) and must be more than zero; "business time" counts only
+	// BUSINESS_HOURS when it is set, wall time otherwise.
+	{Env: "TICK", Default: "1s", Help: "how often the scheduler looks for due wake-ups (wake-ups this replica sets itself fire on time regardless)"},
+	{Env: "INTAKE_REMINDER", Default: "10m", Help: "a customer who stops answering mid-intake gets one gentle reminder after this"},
+	{Env: "INTAKE_GIVEUP", Default: "24h", Help: "an intake left unanswered this long opens the case anyway with what is known, marked incomplete"},
+	{Env: "UNCLAIMED_REMINDER", Default: "5m", Help: "business time after which an unclaimed case is recalled to the team channel (at FIRST_RESPONSE_TARGET supervisors are alerted)"},
+	{Env: "OWNER_NUDGE", Default: "30m", Help: "business time a customer message may wait for the owner's answer before the owner is nudged"},
+	{Env: "OWNER_ESCALATE", Default: "2h", Help: "business time a customer message may wait for the owner's answer before supervisors are alerted"},
+	{Env: "CHECKIN_AFTER", Default: "24h", Help: "business time without news to the customer after which the owner is asked to send an update"},
+	{Env: "CHECKIN_OWNER_GRACE", Default: "4h", Help: "if the owner sends no update within this, the bot tells the customer the case is still being worked on"},
+	{Env: "PROMISE_REMINDER", Default: "1h", Help: "how long before a promised time (promise command) the owner is reminded"},
+	{Env: "RESOLVE_ASK_AGAIN", Default: "24h", Help: "after resolve, if the customer has not said whether it is solved, they are asked once more after this"},
+	{Env: "FOLLOWUP_AFTER", Default: "72h", Help: "after resolve, the follow-up (still fine? satisfaction 1-5) is sent after this"},
+	{Env: "AUTOCLOSE_AFTER", Default: "168h", Help: "a resolved case whose customer never answers is closed after this"},
+	{Env: "BUSINESS_HOURS", Help: `business hours as cron specs of open minutes joined by ";", each optionally prefixed CRON_TZ=<zone> (e.g. "* 9-17 * * 1-5" is Mon-Fri 09:00-18:00). Empty: always open`},
+	{Env: "QUIET_HOURS", Default: "22:00-08:00", Help: `daily range in TZ when no check-in reaches a customer (an en dash works too); "off" for none`},
+	{Env: "HOLIDAYS", Help: "comma-separated dates (YYYY-MM-DD, in TZ) closed all day in business time"},
+	{Env: "DIGEST_CRON", Default: "0 9 * * 1-5", Help: `cron spec (in TZ unless prefixed CRON_TZ=<zone>) of the digest of open cases posted to the team channel; "off" for none`},
+	{Env: "REVIEW_CRON", Default: "30 9 * * 1", Help: `cron spec of the week's voice-of-the-customer review posted to the team channel; "off" for none`},
+	{Env: "RECONCILE_CRON", Default: "* * * * *", Help: `cron spec of the sweep that repairs cases whose wake-up went missing; "off" for none`},
 }
 
 // config is the parsed settings.
@@ -50,6 +77,13 @@ type config struct {
 	TeamLang      string
 	MessagesFile  string
 	LogLevel      string
+	// Tick is the scheduler runner's tick (TICK).
+	Tick time.Duration
+	// Timing is the case policy's clock: durations and calendars.
+	Timing bot.Timing
+	// DigestCron, ReviewCron and ReconcileCron are the periodic jobs'
+	// specs; "" when the job is off.
+	DigestCron, ReviewCron, ReconcileCron string
 }
 
 func flagName(env string) string { return strings.ToLower(strings.ReplaceAll(env, "_", "-")) }
@@ -96,6 +130,52 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if c.Location, err = location(get("TZ")); err != nil {
 		return nil, err
 	}
+	if c.Tick, err = duration("TICK", get("TICK"), 0); err != nil {
+		return nil, err
+	}
+	t := &c.Timing
+	for _, d := range []struct {
+		env string
+		to  *time.Duration
+	}{
+		{"INTAKE_REMINDER", &t.IntakeReminder},
+		{"INTAKE_GIVEUP", &t.IntakeGiveUp},
+		{"UNCLAIMED_REMINDER", &t.UnclaimedReminder},
+		{"OWNER_NUDGE", &t.OwnerNudge},
+		{"OWNER_ESCALATE", &t.OwnerEscalate},
+		{"CHECKIN_AFTER", &t.CheckinAfter},
+		{"CHECKIN_OWNER_GRACE", &t.CheckinOwnerGrace},
+		{"PROMISE_REMINDER", &t.PromiseReminder},
+		{"RESOLVE_ASK_AGAIN", &t.ResolveAskAgain},
+		{"FOLLOWUP_AFTER", &t.FollowUpAfter},
+		{"AUTOCLOSE_AFTER", &t.AutocloseAfter},
+	} {
+		if *d.to, err = duration(d.env, get(d.env), 0); err != nil {
+			return nil, err
+		}
+	}
+	holidays, err := holidayList(get("HOLIDAYS"))
+	if err != nil {
+		return nil, err
+	}
+	if t.Business, err = businessHours(get("BUSINESS_HOURS"), holidays, c.Location); err != nil {
+		return nil, err
+	}
+	if t.QuietHours, err = quietHours(get("QUIET_HOURS"), c.Location); err != nil {
+		return nil, err
+	}
+	for _, j := range []struct {
+		env string
+		to  *string
+	}{
+		{"DIGEST_CRON", &c.DigestCron},
+		{"REVIEW_CRON", &c.ReviewCron},
+		{"RECONCILE_CRON", &c.ReconcileCron},
+	} {
+		if *j.to, err = cronSpec(j.env, get(j.env), c.Location); err != nil {
+			return nil, err
+		}
+	}
 	if c.RedisURL != "" {
 		u, err := url.Parse(c.RedisURL)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
@@ -128,10 +208,78 @@ func duration(env, v string, least time.Duration) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %q is not a duration (examples: 3s, 15m, 2h)", env, v)
 	}
-	if d <= 0 || d < least {
-		return 0, fmt.Errorf("%s: %s is too short (at least %s)", env, d, max(least, time.Nanosecond))
+	if d <= 0 {
+		return 0, fmt.Errorf("%s: %q must be more than zero", env, v)
+	}
+	if d < least {
+		return 0, fmt.Errorf("%s: %s is too short (at least %s)", env, d, least)
 	}
 	return d, nil
+}
+
+// off reports whether a setting's value switches its feature off.
+func off(v string) bool {
+	switch strings.ToLower(v) {
+	case "", "off", "none":
+		return true
+	}
+	return false
+}
+
+// holidayList reads HOLIDAYS: comma-separated YYYY-MM-DD dates.
+func holidayList(v string) ([]string, error) {
+	days := list(v)
+	for _, d := range days {
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return nil, fmt.Errorf("HOLIDAYS: %q is not a date (want YYYY-MM-DD, e.g. 2026-10-01)", d)
+		}
+	}
+	return days, nil
+}
+
+// businessHours reads BUSINESS_HOURS, with the holidays closed. Nil (wall
+// time) when neither is set; with holidays only, every other day is open.
+func businessHours(spec string, holidays []string, loc *time.Location) (*scheduler.Calendar, error) {
+	if spec == "" && len(holidays) == 0 {
+		return nil, nil
+	}
+	cal, err := scheduler.ParseCalendar(spec, holidays, loc)
+	if err != nil {
+		return nil, fmt.Errorf("BUSINESS_HOURS: %s (write cron specs of open minutes joined by \";\", e.g. \"* 9-17 * * 1-5\" for Mon-Fri 09:00-18:00)",
+			strings.TrimPrefix(err.Error(), "scheduler: "))
+	}
+	return cal, nil
+}
+
+// quietHours reads QUIET_HOURS: a daily range in loc, or off.
+func quietHours(v string, loc *time.Location) (*scheduler.Calendar, error) {
+	if off(v) {
+		return nil, nil
+	}
+	cal, err := scheduler.ParseDailyRange(v, loc)
+	if err != nil {
+		return nil, fmt.Errorf("QUIET_HOURS: %s (e.g. 22:00-08:00, or off)", strings.TrimPrefix(err.Error(), "scheduler: "))
+	}
+	return cal, nil
+}
+
+// cronSpec checks a periodic job's spec with the parser the job will run
+// on (scheduler.Periodic, which turns robfig/cron's panics into errors)
+// and returns it, or "" when the job is off.
+func cronSpec(env, spec string, loc *time.Location) (string, error) {
+	if off(spec) {
+		return "", nil
+	}
+	check := scheduler.NewPeriodic(nil, "check", scheduler.WithLocation(loc))
+	err := check.Add(env, spec, func(context.Context, time.Time) error { return nil })
+	if err != nil {
+		why := strings.TrimPrefix(err.Error(), fmt.Sprintf("scheduler: periodic job %q: ", env))
+		if u := errors.Unwrap(err); u != nil {
+			why = u.Error()
+		}
+		return "", fmt.Errorf("%s: %q is not a usable cron spec: %s (want five fields: minute hour day-of-month month day-of-week, e.g. \"0 9 * * 1-5\"; or off)", env, spec, why)
+	}
+	return spec, nil
 }
 
 func location(name string) (*time.Location, error) {
