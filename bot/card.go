@@ -99,6 +99,9 @@ func (e *Engine) cardText(c *Case) string {
 		if slot == flows.When && f.Date != "" {
 			v = f.Date
 		}
+		if slot == flows.Where {
+			v = flows.WhereWords(e.cfg.Catalog, lang, v)
+		}
 		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": word("fact." + string(slot)), "Value": v}))
 	}
 	owner := c.Owner

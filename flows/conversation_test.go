@@ -580,3 +580,20 @@ func TestFirstTellingKeepsItsShortComplaintsTogether(t *testing.T) {
 		t.Errorf("grievance %q: want both complaints of the first telling", g)
 	}
 }
+
+func TestOnlinePurchaseIsWordedInTheCustomersLanguage(t *testing.T) {
+	cat := MustCatalog()
+	for _, tc := range []struct {
+		lang    Lang
+		v, want string
+	}{
+		{ZH, "online (京东)", "网上(京东)"},
+		{ZH, "online", "网上"},
+		{EN, "online (JD)", "online (JD)"},
+		{ZH, "南京西路店", "南京西路店"},
+	} {
+		if got := WhereWords(cat, tc.lang, tc.v); got != tc.want {
+			t.Errorf("WhereWords(%s, %q) = %q, want %q", tc.lang, tc.v, got, tc.want)
+		}
+	}
+}

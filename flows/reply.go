@@ -76,7 +76,7 @@ func (s *State) summaryData(cat *Catalog) map[string]any {
 		d["When"] = s.dateWords(cat, f)
 	}
 	if v := s.Facts[Where].Value; v != "" {
-		d["Where"] = v
+		d["Where"] = WhereWords(cat, lang, v)
 	}
 	if f := s.Facts[Impact]; len(f.Kinds) > 0 {
 		var parts []string
@@ -182,4 +182,16 @@ func money(amount float64, currency string) string {
 		return sym + n
 	}
 	return n + " " + currency
+}
+
+// WhereWords words a Where fact in lang: the understanding keeps "online"
+// and "online (京东)" language-neutral; the customer reads "网上(京东)".
+func WhereWords(cat *Catalog, lang Lang, v string) string {
+	if v == "online" {
+		return cat.Text(lang, "where.online", 1, nil)
+	}
+	if p, ok := strings.CutPrefix(v, "online ("); ok && strings.HasSuffix(p, ")") {
+		return cat.Text(lang, "where.online_at", 1, map[string]any{"Platform": strings.TrimSuffix(p, ")")})
+	}
+	return v
 }
