@@ -270,11 +270,11 @@ var choiceFillers = map[string]bool{
 	"thank": true, "you": true, "thx": true, "ok": true, "okay": true, "the": true, "a": true, "is": true, "it": true, "that": true,
 	"this": true, "yes": true, "yeah": true, "sure": true, "let's": true, "lets": true, "let": true, "us": true, "do": true, "prefer": true,
 	"think": true, "guess": true, "then": true, "just": true, "and": true, "so": true, "hmm": true, "um": true, "well": true, "one": true,
-	"we'll": true, "go for": true, "offer": true, "solution": true, "plan": true, "please.": true, "be": true, "fine": true, "good": true,
+	"we'll": true, "offer": true, "solution": true, "plan": true, "be": true, "fine": true, "good": true,
 	"我": true, "选": true, "择": true, "要": true, "吧": true, "了": true, "呢": true, "啊": true, "呀": true, "哦": true, "的": true,
 	"就": true, "那": true, "个": true, "号": true, "种": true, "项": true, "条": true, "第": true, "好": true, "嗯": true, "谢": true,
 	"麻": true, "烦": true, "请": true, "用": true, "是": true, "方": true, "案": true, "还": true, "可": true, "以": true, "行": true,
-	"个吧": true, "想": true, "给": true,
+	"想": true, "给": true,
 }
 
 // choiceNumber reads the number of the option an answer picks: the whole
