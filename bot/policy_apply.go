@@ -37,17 +37,20 @@ func (e *Engine) runPolicy(conv *Conversation, c *Case, ch *Change, now time.Tim
 	if spoke && conv != nil {
 		ch.Conv = conv
 	}
-	if card {
+	switch {
+	case card:
 		e.changed(c, ch, now, "", "", "") // the card shows status and due times
-		return
-	}
-	before := c.Wake
-	e.schedule(c, ch, now)
-	if acted {
-		c.Updated = now
-	}
-	if acted || !c.Wake.Equal(before) {
-		ch.Cases = append(ch.Cases, c)
+	case acted:
+		e.save(c, ch, now)
+	default:
+		// Nothing was due (a duplicate, or a wake-up a change left behind):
+		// the wake-up is set again, and the case written only if its
+		// next wake-up moved (as when quiet hours defer a message).
+		before := c.Wake
+		e.schedule(c, ch, now)
+		if !c.Wake.Equal(before) {
+			ch.Cases = append(ch.Cases, c)
+		}
 	}
 }
 
