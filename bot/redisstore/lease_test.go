@@ -41,3 +41,21 @@ func TestLeaseTakeRenewRelease(t *testing.T) {
 		}
 	})
 }
+
+func TestPendingWakeUps(t *testing.T) {
+	eachBackend(t, func(t *testing.T, rdb redis.UniversalClient) {
+		ctx := context.Background()
+		s := New(rdb, Options{})
+		due := time.UnixMilli(time.Now().Add(time.Hour).UnixMilli())
+		if err := rdb.ZAdd(ctx, s.Options().WakeUpKey, redis.Z{Member: "case:1", Score: float64(due.UnixMilli())}).Err(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.PendingWakeUps(ctx, "case:1", "case:2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || !got["case:1"].Equal(due) {
+			t.Errorf("PendingWakeUps = %v, want only case:1 at %v", got, due)
+		}
+	})
+}

@@ -601,3 +601,27 @@ func (s *Store) Ref(ctx context.Context, channel, ref string) (string, error) {
 	}
 	return v, nil
 }
+
+// PendingWakeUps returns the due time of each named wake-up in the wake-up
+// set (claimed ones included: a claim moves the score, it does not remove
+// the member); names without one are left out. One ZMSCORE.
+func (s *Store) PendingWakeUps(ctx context.Context, names ...string) (map[string]time.Time, error) {
+	out := make(map[string]time.Time, len(names))
+	if len(names) == 0 {
+		return out, nil
+	}
+	scores, err := s.rdb.ZMScore(ctx, s.opts.WakeUpKey, names...).Result()
+	if err != nil {
+		return nil, internalError("redisstore.PendingWakeUps", err)
+	}
+	for i, sc := range scores {
+		// go-redis gives 0 for a member that is not in the set; no real
+		// wake-up is due at the Unix epoch.
+		if sc != 0 {
+			out[names[i]] = time.UnixMilli(int64(sc))
+		}
+	}
+	return out, nil
+}
+
+var _ bot.WakeUpReader = (*Store)(nil)
