@@ -449,7 +449,9 @@ func (e *Engine) openCase(ctx context.Context, conv *Conversation, ch *Change, n
 	}
 	st := conv.Intake
 	c := e.newCase(id, conv, st, now)
-	e.botSays(conv, id, ch, st.Close(id, e.flowsConfig()), now)
+	fc := e.flowsConfig()
+	fc.Within = e.whenWords(st.Lang, c.FirstResponseDue, now)
+	e.botSays(conv, id, ch, st.Close(id, fc), now)
 	conv.Case = id
 	conv.Lang = st.Lang
 	conv.Intake = nil

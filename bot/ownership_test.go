@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/scheduler"
 )
 
 // only returns the messages of out that match keep.
@@ -407,5 +408,26 @@ func TestHandoverNamesAndReasons(t *testing.T) {
 	last := v.History[len(v.History)-1]
 	if last.What != bot.EvHandover || last.Who != "bob" || !strings.Contains(last.Detail, "carol") {
 		t.Errorf("history ends with %+v", last)
+	}
+}
+
+func TestClosingMessageTellsTheRealTimeAfterHours(t *testing.T) {
+	cal, err := scheduler.ParseCalendar("* 9-17 * * 1-5", nil, shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, bot.Config{Timing: bot.Timing{Business: cal}})
+	// Friday 27 November, 17:55: fifteen business minutes end on Monday.
+	// (The three turns below take 32 s of test time.)
+	h.clock.Add(time.Date(2026, 11, 27, 17, 54, 28, 0, shanghai).Sub(h.clock.Now()))
+	h.turn("amy", "昨天在南京西路店买的吹风机,用了一次就坏了,订单号A1234,我要退款")
+	h.turn("amy", "没有了")
+	closing := h.turn("amy", "对")
+	c := h.caseView(h.snapshot("amy").Conv.Case)
+	if want := time.Date(2026, 11, 30, 9, 10, 0, 0, shanghai); c.FirstResponseDue.Sub(want).Abs() > time.Second {
+		t.Errorf("first response due %v, want %v", c.FirstResponseDue, want)
+	}
+	if !strings.Contains(closing, "周一") || !strings.Contains(closing, "09:10") || strings.Contains(closing, "15 分钟") {
+		t.Errorf("closing message %q: want Monday 09:10, not 15 minutes", closing)
 	}
 }

@@ -301,7 +301,11 @@ func (s *State) finish(e End) {
 // upset.
 func (s *State) Close(caseID string, cfg Config) string {
 	r := &reply{s: s, cat: cfg.Catalog}
-	data := map[string]any{"ID": caseID, "Window": cfg.Catalog.Duration(s.lang(), cfg.Window)}
+	within := cfg.Within
+	if within == "" {
+		within = cfg.Catalog.Text(s.lang(), "time.within", 1, map[string]any{"Window": cfg.Catalog.Duration(s.lang(), cfg.Window)})
+	}
+	data := map[string]any{"ID": caseID, "Window": cfg.Catalog.Duration(s.lang(), cfg.Window), "Within": within}
 	switch s.End {
 	case HumanAsked:
 		if s.Turns <= 1 && s.LastEmotion >= Upset {

@@ -107,6 +107,10 @@ type Config struct {
 	MaxListen time.Duration
 	// Window is the first-response target told to the customer.
 	Window time.Duration
+	// Within, when set, is how the closing message words when a person
+	// will answer ("by Monday at 09:10" when business hours push the
+	// answer past the window); "within <Window>" otherwise.
+	Within string
 	// Lang is the language used before the customer has written any words.
 	Lang Lang
 }
