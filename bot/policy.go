@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/complaintbot/complaintbot/scheduler"
@@ -299,6 +300,15 @@ func (e *Engine) schedule(c *Case, ch *Change, now time.Time) {
 // set, or cleared when it needs none. A case that no longer exists has its
 // wake-up cleared.
 func (e *Engine) wakeCase(ctx context.Context, id string) error {
+	return e.wakeCaseOr(ctx, id, false)
+}
+
+// wakeCaseOr is wakeCase; with lazy set, a wake-up that changes nothing
+// but its own next time commits nothing and returns a scheduler.Reschedule
+// instead, which the Runner applies when it finishes the wake-up — only if
+// nothing rescheduled it since the claim (any commit that touches the case
+// does), so a concurrent change always wins.
+func (e *Engine) wakeCaseOr(ctx context.Context, id string, lazy bool) error {
 	customer, err := e.store.CustomerOf(ctx, id)
 	if ErrorCode(err) == ENOTFOUND {
 		e.log.Warn("wake-up of an unknown case dropped", "case", id)
@@ -307,6 +317,7 @@ func (e *Engine) wakeCase(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	var again *scheduler.Reschedule
 	_, err = e.update(ctx, "wake case "+id, customer, id, "", func(snap *Snapshot, now time.Time) (*Change, error) {
 		ch := &Change{WakeUps: map[string]time.Time{}}
 		c := snap.Case
@@ -315,7 +326,25 @@ func (e *Engine) wakeCase(ctx context.Context, id string) error {
 			return ch, nil
 		}
 		e.runPolicy(snap.Conv, c, ch, now)
+		if lazy && ch.Conv == nil && len(ch.Cases) == 0 && len(ch.Outbox) == 0 && len(ch.Transcript) == 0 && len(ch.WakeUps) == 1 {
+			again = &scheduler.Reschedule{At: ch.WakeUps[CaseWakeUp(id)]}
+			return nil, nil
+		}
+		again = nil
 		return ch, nil
 	})
+	if err == nil && again != nil {
+		return *again
+	}
 	return err
+}
+
+// WakeUp is Wake for the scheduler's Runner: a case wake-up that finds
+// nothing to do hands its next time back as a scheduler.Reschedule rather
+// than committing it, which saves a write per idle wake-up.
+func (e *Engine) WakeUp(ctx context.Context, name string, due time.Time) error {
+	if id, ok := strings.CutPrefix(name, "case:"); ok {
+		return e.wakeCaseOr(ctx, id, true)
+	}
+	return e.Wake(ctx, name, due)
 }

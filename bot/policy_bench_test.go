@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -122,7 +123,9 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 		var count atomic.Int64
 		all := make(chan struct{})
 		runner := scheduler.NewRunner(w, func(ctx context.Context, name string, d time.Time) error {
-			if err := eng.Wake(ctx, name, d); err != nil {
+			err := eng.WakeUp(ctx, name, d)
+			var again scheduler.Reschedule
+			if err != nil && !errors.As(err, &again) {
 				return err
 			}
 			now := time.Now()
@@ -132,7 +135,7 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 					close(all)
 				}
 			}
-			return nil
+			return err // nil, or the Reschedule the runner applies
 		}, scheduler.WithLogger(timedLog))
 		eng = bot.NewEngine(store, cfg, bot.WithPoke(runner.Poke), bot.WithLogger(timedLog))
 

@@ -64,7 +64,7 @@ func startTimedNode(t *testing.T, srv *redistest.Server, cfg bot.Config) *timedN
 	n := &timedNode{store: redisstore.New(rdb, redisstore.Options{})}
 	w := scheduler.NewWakeUps(rdb, n.store.Options().WakeUpKey)
 	n.runner = scheduler.NewRunner(w, func(ctx context.Context, name string, due time.Time) error {
-		return n.eng.Wake(ctx, name, due)
+		return n.eng.WakeUp(ctx, name, due)
 	}, scheduler.WithTick(100*time.Millisecond), scheduler.WithLease(5*time.Second), scheduler.WithLogger(timedLog))
 	n.eng = bot.NewEngine(n.store, cfg, bot.WithPoke(n.runner.Poke), bot.WithLogger(timedLog))
 	n.runner.Start()

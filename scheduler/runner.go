@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -13,8 +14,9 @@ import (
 
 // Handler acts on one due wake-up. due is the score the wake-up had when it
 // was claimed. Returning nil finishes the wake-up (unless it was rescheduled
-// meanwhile); returning an error, or panicking, leaves it leased so that it
-// is tried again when the lease runs out. ctx ends when the lease does.
+// meanwhile); returning a Reschedule finishes it and sets it again;
+// returning any other error, or panicking, leaves it leased so that it is
+// tried again when the lease runs out. ctx ends when the lease does.
 //
 // A handler may run more than once for one due time, and, if the wake-up is
 // rescheduled to a time before its lease ends, twice at once on different
@@ -295,7 +297,12 @@ func (r *Runner) handle(j job) {
 	// real time, so hand it the time left.
 	ctx, cancel := context.WithTimeout(r.ctx, j.deadline.Sub(r.o.clock.Now()))
 	defer cancel()
-	if err := r.call(ctx, j.c); err != nil {
+	err := r.call(ctx, j.c)
+	var again Reschedule
+	if errors.As(err, &again) {
+		j.c.Next, err = again.At, nil
+	}
+	if err != nil {
 		r.o.logger.Error("scheduler: wake-up handler failed; retrying when the lease ends",
 			"key", r.w.Key(), "name", j.c.Name, "due", j.c.Due, "lease_until", time.UnixMilli(j.c.Lease), "err", err)
 		return

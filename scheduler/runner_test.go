@@ -318,3 +318,46 @@ func TestRunnerCarriesOnAcrossARedisRestart(t *testing.T) {
 		return handled.get("case:before") == 1 && handled.get("case:after") == 1
 	})
 }
+
+func TestRunnerReschedulesWhenTheHandlerSaysSo(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	w := scheduler.NewWakeUps(rdb, "wake")
+	for _, name := range []string{"case:1", "case:2", "case:3"} {
+		if err := w.Set(ctx, name, redisNow(t, rdb)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := redisNow(t, rdb).Add(time.Hour).Truncate(time.Millisecond)
+	moved := next.Add(time.Hour)
+	var calls atomic.Int64
+	r := scheduler.NewRunner(w, func(ctx context.Context, name string, _ time.Time) error {
+		calls.Add(1)
+		switch name {
+		case "case:2":
+			// Changed meanwhile (as a commit would): that time stands.
+			if err := w.Set(ctx, name, moved); err != nil {
+				return err
+			}
+		case "case:3":
+			return scheduler.Reschedule{} // zero: never again
+		}
+		return scheduler.Reschedule{At: next}
+	}, scheduler.WithTick(20*time.Millisecond))
+	r.Start()
+	eventually(t, 5*time.Second, "the handler to run thrice", func() bool { return calls.Load() == 3 })
+	if err := r.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]time.Time{"case:1": next, "case:2": moved} {
+		if got, ok, err := w.Due(ctx, name); err != nil || !ok || !got.Equal(want) {
+			t.Errorf("%s due %v, %v, %v; want %v", name, got, ok, err, want)
+		}
+	}
+	if _, ok, _ := w.Due(ctx, "case:3"); ok {
+		t.Errorf("case:3 still pending after a zero Reschedule")
+	}
+	if calls.Load() != 3 {
+		t.Errorf("handler ran %d times, want 3 (a Reschedule is not a failure)", calls.Load())
+	}
+}

@@ -44,7 +44,20 @@ type Claimed struct {
 	// Lease is the score (Unix ms) Claim gave the wake-up: the end of the
 	// lease. Done removes the wake-up only if its score is still this.
 	Lease int64
+	// Next, when not zero, makes Done set the wake-up again for Next
+	// instead of removing it (still only if its score is Lease). The
+	// Runner sets it from a handler's Reschedule.
+	Next time.Time
 }
+
+// Reschedule, returned by a Handler, means the wake-up was handled and is
+// due again at At (zero: never). The Runner sets it again when it finishes
+// the wake-up, in the same batched round trip, and only if nobody changed
+// the wake-up since it was claimed — a change made meanwhile stands. A
+// handler whose only result is its next wake-up saves a write this way.
+type Reschedule struct{ At time.Time }
+
+func (r Reschedule) Error() string { return "scheduler: reschedule for " + r.At.Format(time.RFC3339Nano) }
 
 // NewWakeUps returns the wake-up set stored at key. It does not touch Redis.
 func NewWakeUps(rdb redis.UniversalClient, key string) *WakeUps {
@@ -126,25 +139,30 @@ end
 return out
 `)
 
-// doneScript removes finished wake-ups unless they were rescheduled.
+// doneScript removes finished wake-ups, or sets them again, unless they
+// were rescheduled meanwhile.
 var doneScript = redis.NewScript(`
--- done: remove claimed wake-ups whose score is still the lease Claim gave them.
+-- done: finish claimed wake-ups whose score is still the lease Claim gave them.
 -- KEYS[1]        the wake-up set: sorted set, member = name, score = due time (Unix ms)
--- ARGV[2i-1]     the name of the i-th finished wake-up
--- ARGV[2i]       the lease score (Unix ms) Claim gave it
--- Returns        the number of wake-ups removed; one that was rescheduled,
+-- ARGV[3i-2]     the name of the i-th finished wake-up
+-- ARGV[3i-1]     the lease score (Unix ms) Claim gave it
+-- ARGV[3i]       when to wake it again (Unix ms); 0 removes it
+-- Returns        the number of wake-ups finished; one that was rescheduled,
 --                cleared or claimed again since is left as it is and not counted
 local n = 0
-for i = 1, #ARGV, 2 do
+for i = 1, #ARGV, 3 do
   local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
   if s and tonumber(s) == tonumber(ARGV[i + 1]) then
-    redis.call('ZREM', KEYS[1], ARGV[i])
+    if tonumber(ARGV[i + 2]) > 0 then
+      redis.call('ZADD', KEYS[1], 'XX', ARGV[i + 2], ARGV[i])
+    else
+      redis.call('ZREM', KEYS[1], ARGV[i])
+    end
     n = n + 1
   end
 end
 return n
 `)
-
 // Claim atomically takes up to max wake-ups that are due at Redis's current
 // time (earliest first) and leases them: each one's score becomes now+lease,
 // so no other replica claims it while the lease lasts. If the holder dies,
@@ -218,8 +236,8 @@ func replyMillis(v any) (int64, error) {
 	}
 }
 
-// Done finishes claimed wake-ups: each is removed only if its score is still
-// the lease score Claim gave it. If the handler (or anyone) rescheduled the
+// Done finishes claimed wake-ups: each is removed (or, with Next set, set
+// again for Next) only if its score is still the lease score Claim gave it. If the handler (or anyone) rescheduled the
 // wake-up meanwhile, the new time stands; if it was cleared, or its lease ran
 // out and another replica claimed it, Done leaves it alone. Done takes one
 // round trip however many wake-ups it is given.
@@ -227,9 +245,13 @@ func (w *WakeUps) Done(ctx context.Context, cs ...Claimed) error {
 	if len(cs) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 2*len(cs))
+	args := make([]any, 0, 3*len(cs))
 	for _, c := range cs {
-		args = append(args, c.Name, c.Lease)
+		var next int64
+		if !c.Next.IsZero() {
+			next = max(c.Next.UnixMilli(), 1)
+		}
+		args = append(args, c.Name, c.Lease, next)
 	}
 	if err := doneScript.Run(ctx, w.rdb, []string{w.key}, args...).Err(); err != nil {
 		return fmt.Errorf("scheduler: finish %d wake-ups: %w", len(cs), err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,7 @@ type Store struct {
 	statusIndex map[bot.Status]int
 
 	customers *customerCache
+	loads     *loader
 
 	mu      sync.Mutex
 	groups  map[string]bool   // outbox streams whose consumer group this process created
@@ -99,6 +101,7 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 		seqKey:      opts.Prefix + ":caseseq",
 		statusIndex: make(map[bot.Status]int, len(bot.Statuses)),
 		customers:   newCustomerCache(customerCacheSize),
+		loads:       &loader{rdb: rdb},
 		groups:      make(map[string]bool),
 		cursors:     make(map[string]string),
 	}
@@ -176,7 +179,16 @@ func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot
 		return nil, bot.Errorf(bot.EINVALID, op, "no customer")
 	}
 	dk, check := s.dedupeKey(customer, dedupe)
-	res, err := loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, caseID, flag(check)).Slice()
+	// Wake-ups (no message id) come by the thousand when many fall due
+	// at once: their loads are batched. A message's load goes straight
+	// out: a person is waiting for it, and batching lengthens its tail.
+	var res []any
+	var err error
+	if dedupe == "" {
+		res, err = s.loads.do(ctx, []string{s.customerHash(customer), dk}, caseID, flag(check))
+	} else {
+		res, err = loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, caseID, flag(check)).Slice()
+	}
 	if err != nil {
 		return nil, internalError(op, err)
 	}
@@ -189,13 +201,13 @@ func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot
 	}
 	if conv, ok := res[1].(string); ok {
 		snap.Conv = new(bot.Conversation)
-		if err := json.Unmarshal([]byte(conv), snap.Conv); err != nil {
+		if err := gojson.UnmarshalNoEscape([]byte(conv), snap.Conv); err != nil {
 			return nil, internalError(op, fmt.Errorf("decode conversation of %s: %w", customer, err))
 		}
 	}
 	if c, ok := res[2].(string); ok {
 		snap.Case = new(bot.Case)
-		if err := json.Unmarshal([]byte(c), snap.Case); err != nil {
+		if err := gojson.UnmarshalNoEscape([]byte(c), snap.Case); err != nil {
 			return nil, internalError(op, fmt.Errorf("decode case of %s: %w", customer, err))
 		}
 		s.customers.put(snap.Case.ID, customer)

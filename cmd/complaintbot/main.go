@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	var engine *bot.Engine
 	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
-		return engine.Wake(ctx, name, due)
+		return engine.WakeUp(ctx, name, due)
 	}, scheduler.WithLogger(log), scheduler.WithTick(cfg.Tick))
 	engine = bot.NewEngine(store, bot.Config{
 		Team:          "web",

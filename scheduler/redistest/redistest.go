@@ -155,10 +155,12 @@ func Start(tb testing.TB, extraArgs ...string) *Server {
 // URL returns a redis:// URL for the server, as REDIS_URL would hold it.
 func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
 
-// Client returns a go-redis client connected to the server, closed when tb ends.
+// Client returns a go-redis client connected to the server, closed when tb
+// ends. It speaks RESP2, as complaintbot's own client does: nothing uses
+// RESP3, and go-redis checks for RESP3 push notifications on every reply.
 func (s *Server) Client(tb testing.TB) *redis.Client {
 	tb.Helper()
-	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, Protocol: 2})
 	tb.Cleanup(func() { c.Close() })
 	return c
 }
