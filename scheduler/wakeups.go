@@ -57,7 +57,9 @@ type Claimed struct {
 // handler whose only result is its next wake-up saves a write this way.
 type Reschedule struct{ At time.Time }
 
-func (r Reschedule) Error() string { return "scheduler: reschedule for " + r.At.Format(time.RFC3339Nano) }
+func (r Reschedule) Error() string {
+	return "scheduler: reschedule for " + r.At.Format(time.RFC3339Nano)
+}
 
 // NewWakeUps returns the wake-up set stored at key. It does not touch Redis.
 func NewWakeUps(rdb redis.UniversalClient, key string) *WakeUps {
@@ -163,6 +165,7 @@ for i = 1, #ARGV, 3 do
 end
 return n
 `)
+
 // Claim atomically takes up to max wake-ups that are due at Redis's current
 // time (earliest first) and leases them: each one's score becomes now+lease,
 // so no other replica claims it while the lease lasts. If the holder dies,
