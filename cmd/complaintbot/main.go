@@ -236,10 +236,14 @@ func openRedis(ctx context.Context, cfg *config, log *slog.Logger) (redis.Univer
 		Password:  opts.Password,
 		DB:        opts.DB,
 		TLSConfig: opts.TLSConfig,
+		// RESP2: nothing here uses RESP3, and with it go-redis looks for
+		// push notifications on every reply.
+		Protocol: 2,
 	})
 	if opts.Network == "unix" {
 		// UniversalOptions has no network: a socket needs the plain client.
 		rdb.Close()
+		opts.Protocol = 2
 		rdb = redis.NewClient(opts)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
