@@ -99,8 +99,11 @@ func (e *Engine) cardText(c *Case) string {
 		if slot == flows.When && f.Date != "" {
 			v = f.Date
 		}
-		if slot == flows.Where {
+		switch slot {
+		case flows.Where:
 			v = flows.WhereWords(e.cfg.Catalog, lang, v)
+		case flows.Order:
+			v = flows.OrderWords(e.cfg.Catalog, lang, f)
 		}
 		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": word("fact." + string(slot)), "Value": v}))
 	}

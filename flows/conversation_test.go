@@ -587,7 +587,7 @@ func TestOnlinePurchaseIsWordedInTheCustomersLanguage(t *testing.T) {
 		lang    Lang
 		v, want string
 	}{
-		{ZH, "online (京东)", "网上(京东)"},
+		{ZH, "online (京东)", "网上（京东）"},
 		{ZH, "online", "网上"},
 		{EN, "online (JD)", "online (JD)"},
 		{ZH, "南京西路店", "南京西路店"},

@@ -69,8 +69,8 @@ func (s *State) summaryData(cat *Catalog) map[string]any {
 	} else {
 		d["Grievance"] = cat.Text(lang, "summary.none", 1, nil)
 	}
-	if v := s.Facts[Order].Value; v != "" {
-		d["Order"] = v
+	if f := s.Facts[Order]; f.Value != "" {
+		d["Order"] = OrderWords(cat, lang, f)
 	}
 	if f := s.Facts[When]; f.Known() {
 		d["When"] = s.dateWords(cat, f)
@@ -194,4 +194,13 @@ func WhereWords(cat *Catalog, lang Lang, v string) string {
 		return cat.Text(lang, "where.online_at", 1, map[string]any{"Platform": strings.TrimSuffix(p, ")")})
 	}
 	return v
+}
+
+// OrderWords words an Order fact in lang: the number with the product in
+// the language's brackets, "B77 (wardrobe)", "B77（衣柜）".
+func OrderWords(cat *Catalog, lang Lang, f Fact) string {
+	if f.Number != "" && f.Product != "" {
+		return cat.Text(lang, "order.with_product", 1, map[string]any{"Number": f.Number, "Product": f.Product})
+	}
+	return f.Value
 }
