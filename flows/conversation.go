@@ -106,6 +106,13 @@ func (s *State) firstReply(r *reply, b *burst) {
 	switch {
 	case substance:
 		r.say("ack." + ackLevel(b.emotion))
+		// Harm comes before anything else we need (P13).
+		switch {
+		case slices.Contains(s.Risks, RiskInjury):
+			r.say("care.injury")
+		case slices.Contains(s.Risks, RiskSafety):
+			r.say("care.safety")
+		}
 	case b.media > 0:
 		r.say("ack.calm")
 	default:

@@ -597,3 +597,37 @@ func TestOnlinePurchaseIsWordedInTheCustomersLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstReplyCaresAboutHarmFirst(t *testing.T) {
+	cat := MustCatalog()
+	cfg := Config{Catalog: cat, Quiet: time.Second}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		text, care string
+	}{
+		{"你们卖的空气净化器冒烟了，差点着火", "care.safety"},
+		{"The kettle exploded and burned my hand", "care.injury"},
+		{"洗衣机坏了，没有人受伤，但是很生气", ""},
+	} {
+		st := &State{}
+		st.Receive(Message{Text: tc.text, At: now}, cfg)
+		reply := st.Answer(now.Add(2*time.Second), cfg).Reply
+		cared := false
+		for _, key := range []string{"care.safety", "care.injury"} {
+			for i := 1; i <= cat.Variants(st.Lang, key); i++ {
+				if strings.Contains(reply, cat.Text(st.Lang, key, i, nil)) {
+					cared = key == tc.care
+					if key != tc.care {
+						t.Errorf("%q: reply %q says %s, want %q", tc.text, reply, key, tc.care)
+					}
+				}
+			}
+		}
+		if tc.care != "" && !cared {
+			t.Errorf("%q: reply %q does not say %s", tc.text, reply, tc.care)
+		}
+		if strings.Count(reply, "?")+strings.Count(reply, "？") > 1 {
+			t.Errorf("%q: reply %q asks more than one question", tc.text, reply)
+		}
+	}
+}
