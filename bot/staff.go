@@ -327,13 +327,18 @@ func (e *Engine) optionLines(c *Case, lang flows.Lang) string {
 	return b.String()
 }
 
-// optionWords words one option: a recognised outcome in lang, else as the
-// owner wrote it.
+// optionWords words one option: as the owner wrote it when that is in
+// lang ("full refund today" says more than "a refund"), else the outcome
+// it names, in lang.
 func (e *Engine) optionWords(c *Case, i int, lang flows.Lang) string {
+	o := c.Offer.Options[i]
+	if flows.HasHan(o) == (lang == flows.ZH) {
+		return o
+	}
 	if i < len(c.Offer.Kinds) && c.Offer.Kinds[i] != "" {
 		return e.say(lang, "outcome."+c.Offer.Kinds[i], nil)
 	}
-	return c.Offer.Options[i]
+	return o
 }
 
 // handover passes the case to another staff member with a reason; the new

@@ -674,7 +674,7 @@ func reackLevel(e Emotion) string {
 // in the main grievance's language.
 func (s *State) withSides(main string, b *burst) string {
 	sep := ", "
-	if hasHanText(main) {
+	if HasHan(main) {
 		sep = "，"
 	}
 	for _, f := range b.findings {
@@ -686,7 +686,8 @@ func (s *State) withSides(main string, b *burst) string {
 	return main
 }
 
-func hasHanText(s string) bool {
+// HasHan reports whether s has a Chinese character.
+func HasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
 			return true
