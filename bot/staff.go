@@ -411,8 +411,8 @@ func (a *act) promise() {
 	c := a.c
 	due := a.cmd.Due.In(a.e.cfg.Location)
 	c.Promise = &Promise{Due: due, Text: a.cmd.DueText, By: a.in.User, At: a.now}
-	a.customer("case.promise", map[string]any{"Owner": c.Owner, "When": a.e.cfg.Catalog.At(c.Lang, due)})
-	a.thread("team.promised", map[string]any{"When": a.e.cfg.Catalog.At(a.e.cfg.TeamLang, due)})
+	a.customer("case.promise", map[string]any{"Owner": c.Owner, "When": a.e.clockWords(c.Lang, due, a.now)})
+	a.thread("team.promised", map[string]any{"When": a.e.clockWords(a.e.cfg.TeamLang, due, a.now)})
 	a.changed(EvPromised, due.Format(time.RFC3339))
 }
 
