@@ -460,6 +460,9 @@ func (e *Engine) reopen(conv *Conversation, c *Case, ch *Change, now time.Time, 
 	c.Status = Open
 	if c.Owner != "" {
 		c.Status = Claimed
+	} else {
+		// Nobody owns it: the first-response clock starts again.
+		c.FirstResponseDue = e.firstResponseDue(now)
 	}
 	c.Reopens++
 	c.Awaiting, c.AskedAt = "", time.Time{}

@@ -9,76 +9,82 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// loader sends Load round trips together. A Load that arrives while as
+// batcher sends independent reads together. A read that arrives while as
 // many others as maxFlushers are on the wire waits for one of them to come
-// back and then goes out in one pipeline with every Load that queued
+// back and then goes out in one pipeline with every read that queued
 // meanwhile. Under load this turns dozens of round trips into one (fewer
-// system calls on both sides, one network hop); when idle every Load goes
+// system calls on both sides, one network hop); when idle every read goes
 // out at once, alone. No goroutine lives longer than its batch.
-type loader struct {
+//
+// The store sends wake-ups' loads and case-to-customer lookups through it:
+// when thousands of wake-ups fall due together, they come in crowds.
+type batcher struct {
 	rdb redis.UniversalClient
 
 	mu       sync.Mutex
-	pending  []*loadReq
+	pending  []*batchReq
 	flushing int
 }
 
 // maxFlushers bounds the pipelines on the wire at once.
 const maxFlushers = 4
 
-// loadTimeout bounds one pipeline; a caller stops waiting when its own
+// batchTimeout bounds one pipeline; a caller stops waiting when its own
 // context ends.
-const loadTimeout = 10 * time.Second
+const batchTimeout = 10 * time.Second
 
-type loadReq struct {
-	keys []string
-	args []any
-	done chan struct{}
-	res  []any
-	err  error
+// batchReq is one read: build queues its command on a pipeline (or runs it
+// on the client, for a batch of one).
+type batchReq struct {
+	build func(ctx context.Context, c redis.Scripter) redis.Cmder
+	cmd   redis.Cmder
+	done  chan struct{}
 }
 
-// do runs the load script for keys and args, batched with concurrent calls.
-func (l *loader) do(ctx context.Context, keys []string, args ...any) ([]any, error) {
-	r := &loadReq{keys: keys, args: args, done: make(chan struct{})}
-	l.mu.Lock()
-	l.pending = append(l.pending, r)
-	var batch []*loadReq
-	if l.flushing < maxFlushers {
-		l.flushing++
-		batch, l.pending = l.pending, nil
+// do runs build's command, batched with concurrent calls, and returns it
+// (its result or error set).
+func (b *batcher) do(ctx context.Context, build func(ctx context.Context, c redis.Scripter) redis.Cmder) (redis.Cmder, error) {
+	r := &batchReq{build: build, done: make(chan struct{})}
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	var batch []*batchReq
+	if b.flushing < maxFlushers {
+		b.flushing++
+		batch, b.pending = b.pending, nil
 	}
-	l.mu.Unlock()
+	b.mu.Unlock()
 	if batch != nil {
-		l.run(batch)
+		b.run(batch)
 	}
 	select {
 	case <-r.done:
-		return r.res, r.err
+		return r.cmd, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
 // run sends batch, then hands its flushing slot to a goroutine for what
-// queued meanwhile, so that the caller is not held up by others' loads.
-func (l *loader) run(batch []*loadReq) {
-	l.flush(batch)
-	l.mu.Lock()
-	if len(l.pending) == 0 {
-		l.flushing--
-		l.mu.Unlock()
+// queued meanwhile, so that the caller is not held up by others' reads.
+func (b *batcher) run(batch []*batchReq) {
+	b.flush(batch)
+	b.mu.Lock()
+	if len(b.pending) == 0 {
+		b.flushing--
+		b.mu.Unlock()
 		return
 	}
-	next := l.pending
-	l.pending = nil
-	l.mu.Unlock()
-	go l.run(next)
+	next := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	go b.run(next)
 }
 
-// flush sends one batch of loads in one pipeline and hands out the answers.
-func (l *loader) flush(batch []*loadReq) {
-	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+// flush sends one batch in one pipeline and hands out the answers. A
+// script the server lost (a restart, SCRIPT FLUSH) is sent again alone, so
+// go-redis loads it.
+func (b *batcher) flush(batch []*batchReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	defer func() {
 		for _, r := range batch {
@@ -86,23 +92,29 @@ func (l *loader) flush(batch []*loadReq) {
 		}
 	}()
 	if len(batch) == 1 {
-		r := batch[0]
-		r.res, r.err = loadScript.Run(ctx, l.rdb, r.keys, r.args...).Slice()
-		return
+		batch[0].cmd = batch[0].build(ctx, b.rdb)
+	} else {
+		_, _ = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, r := range batch {
+				r.cmd = r.build(ctx, p)
+			}
+			return nil
+		})
 	}
-	cmds := make([]*redis.Cmd, len(batch))
-	_, _ = l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, r := range batch {
-			cmds[i] = loadScript.EvalSha(ctx, p, r.keys, r.args...)
+	for _, r := range batch {
+		if err := r.cmd.Err(); err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+			r.cmd = r.build(ctx, b.rdb)
 		}
-		return nil
-	})
-	for i, r := range batch {
-		r.res, r.err = cmds[i].Slice()
-		if r.err != nil && strings.HasPrefix(r.err.Error(), "NOSCRIPT") {
-			// The server lost its scripts (a restart, SCRIPT FLUSH):
-			// Run loads the script again.
-			r.res, r.err = loadScript.Run(ctx, l.rdb, r.keys, r.args...).Slice()
+	}
+}
+
+// evalLoad is the build function of a load: EVALSHA on a pipeline, or the
+// whole script (EVALSHA, then EVAL if the server lacks it) on the client.
+func evalLoad(keys []string, args ...any) func(context.Context, redis.Scripter) redis.Cmder {
+	return func(ctx context.Context, c redis.Scripter) redis.Cmder {
+		if _, ok := c.(redis.Pipeliner); ok {
+			return loadScript.EvalSha(ctx, c, keys, args...)
 		}
+		return loadScript.Run(ctx, c, keys, args...)
 	}
 }

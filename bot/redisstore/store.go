@@ -56,7 +56,7 @@ type Store struct {
 	statusIndex map[bot.Status]int
 
 	customers *customerCache
-	loads     *loader
+	reads     *batcher
 
 	mu      sync.Mutex
 	groups  map[string]bool   // outbox streams whose consumer group this process created
@@ -101,7 +101,7 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 		seqKey:      opts.Prefix + ":caseseq",
 		statusIndex: make(map[bot.Status]int, len(bot.Statuses)),
 		customers:   newCustomerCache(customerCacheSize),
-		loads:       &loader{rdb: rdb},
+		reads:       &batcher{rdb: rdb},
 		groups:      make(map[string]bool),
 		cursors:     make(map[string]string),
 	}
@@ -185,7 +185,10 @@ func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot
 	var res []any
 	var err error
 	if dedupe == "" {
-		res, err = s.loads.do(ctx, []string{s.customerHash(customer), dk}, caseID, flag(check))
+		var cmd redis.Cmder
+		if cmd, err = s.reads.do(ctx, evalLoad([]string{s.customerHash(customer), dk}, caseID, flag(check))); err == nil {
+			res, err = cmd.(*redis.Cmd).Slice()
+		}
 	} else {
 		res, err = loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, caseID, flag(check)).Slice()
 	}
@@ -240,7 +243,14 @@ func (s *Store) CustomerOf(ctx context.Context, id string) (string, error) {
 	if c, ok := s.customers.get(id); ok {
 		return c, nil
 	}
-	c, err := s.rdb.HGet(ctx, s.casesKey, id).Result()
+	// Wake-ups of many cases ask this together after a restart: batched.
+	cmd, err := s.reads.do(ctx, func(ctx context.Context, r redis.Scripter) redis.Cmder {
+		return r.(redis.Cmdable).HGet(ctx, s.casesKey, id)
+	})
+	var c string
+	if err == nil {
+		c, err = cmd.(*redis.StringCmd).Result()
+	}
 	if errors.Is(err, redis.Nil) {
 		return "", bot.Errorf(bot.ENOTFOUND, op, "no case %s", id)
 	}
