@@ -374,3 +374,9 @@ type Conversation struct {
 	// this customer outside an intake, so the bot varies its words.
 	Said map[string]int `json:"said,omitempty"`
 }
+
+// Pending reports whether the conversation still needs its wake-up: an
+// intake under way, or customer messages to a case still to acknowledge.
+func (c *Conversation) Pending() bool {
+	return c != nil && (c.Intake.Open() || !c.AckAt.IsZero())
+}

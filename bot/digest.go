@@ -226,6 +226,15 @@ type WakeUpReader interface {
 	PendingWakeUps(ctx context.Context, names ...string) (map[string]time.Time, error)
 }
 
+// PendingConversationLister is a Store that keeps an index of the
+// conversations that need a wake-up (Conversation.Pending), so Reconcile
+// can check their wake-ups too.
+type PendingConversationLister interface {
+	// PendingConversations returns the customer keys of every conversation
+	// whose last committed state was pending.
+	PendingConversations(ctx context.Context) ([]string, error)
+}
+
 // reconcileGrace is how overdue a case's wake-up (Case.Wake) must be before
 // Reconcile, without a WakeUpReader, takes it for lost: longer than a
 // wake-up can stay claimed while a replica handles it (the scheduler's
@@ -240,8 +249,8 @@ const reconcileGrace = 2 * time.Minute
 // repair recomputes the wake-up from a fresh load of the case, so repairing
 // a case that did not need it is harmless.
 //
-// Conversations stuck in intake are not checked: the store has no index of
-// conversations to find them by.
+// Conversations in intake (or with messages to acknowledge) are checked
+// too, when the store keeps an index of them (PendingConversationLister).
 func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved, Confirmed)
 	if err != nil {
@@ -254,11 +263,8 @@ func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 			suspects = append(suspects, c)
 		}
 	}
-	if len(suspects) == 0 {
-		return 0, nil
-	}
 	missing := func(c *Case) bool { return c.Wake.IsZero() || c.Wake.Before(now.Add(-reconcileGrace)) }
-	if r, ok := e.store.(WakeUpReader); ok {
+	if r, ok := e.store.(WakeUpReader); ok && len(suspects) > 0 {
 		names := make([]string, len(suspects))
 		for i, c := range suspects {
 			names[i] = CaseWakeUp(c.ID)
@@ -276,6 +282,47 @@ func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 			continue
 		}
 		if err := e.rescheduleCase(ctx, c); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	m, err := e.reconcileConversations(ctx, now)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return n + m, errors.Join(errs...)
+}
+
+// reconcileConversations repairs conversations in intake (or with messages
+// to acknowledge) whose wake-up is missing, when the store can list them
+// and their wake-ups. The repair is the wake-up itself: it does what is due
+// and sets the next one.
+func (e *Engine) reconcileConversations(ctx context.Context, now time.Time) (int, error) {
+	l, ok := e.store.(PendingConversationLister)
+	r, ok2 := e.store.(WakeUpReader)
+	if !ok || !ok2 {
+		return 0, nil
+	}
+	customers, err := l.PendingConversations(ctx)
+	if err != nil || len(customers) == 0 {
+		return 0, err
+	}
+	names := make([]string, len(customers))
+	for i, c := range customers {
+		names[i] = ConvWakeUp(c)
+	}
+	pending, err := r.PendingWakeUps(ctx, names...)
+	if err != nil {
+		return 0, fmt.Errorf("reconcile: %w", err)
+	}
+	var n int
+	var errs []error
+	for _, name := range names {
+		if _, ok := pending[name]; ok {
+			continue
+		}
+		if err := e.Wake(ctx, name, now); err != nil {
 			errs = append(errs, err)
 			continue
 		}

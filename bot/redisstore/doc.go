@@ -34,6 +34,8 @@
 //	<p>:caseseq                       string: the last case number handed out (INCR)
 //	<p>:cases                         hash: case id → customer key (unescaped)
 //	<p>:status:<status>               sorted set per bot.Status: member case id, score Opened (Unix ms)
+//	<p>:pending                       set: customers whose conversation needs a wake-up (an intake under
+//	                                  way, messages to acknowledge), kept by the commit; Reconcile reads it
 //	Options.WakeUpKey                 sorted set (<p>:wakeups): member wake-up name, score due (Unix ms);
 //	                                  the scheduler package claims from it
 //	<p>:outbox:<channel>              stream: field m = JSON bot.Outbound; consumer group "senders"

@@ -48,7 +48,8 @@ const (
 // KEYS[3]          case index           <p>:cases
 // KEYS[4]          wake-up set          Options.WakeUpKey
 // KEYS[5..4+S]     status sets          <p>:status:<status>, one per bot.Status, S = ARGV[5]
-// KEYS[5+S..]      transcript lists <p>:{c:<customer>}:tx:<session> and outbox
+// KEYS[5+S]        pending set          <p>:pending, customers whose conversation needs a wake-up
+// KEYS[6+S..]      transcript lists <p>:{c:<customer>}:tx:<session> and outbox
 //
 //	streams <p>:outbox:<channel>, named by their KEYS index in ARGV
 //
@@ -57,7 +58,9 @@ const (
 // ARGV[3]  how long to remember it, in milliseconds
 // ARGV[4]  customer key, the value written to the case index
 // ARGV[5]  S, the number of status sets
-// ARGV[6]  "1" when the conversation is replaced, "" when it is kept
+// ARGV[6]  "1" when the conversation is replaced, "2" when it is replaced
+//          and still needs a wake-up (its customer joins the pending set;
+//          with "1" it leaves it), "" when it is kept
 // ARGV[7]  conversation JSON      ARGV[8]  its open case id ("" for none)
 // ARGV[9..] four counted lists, each a count n followed by n records:
 //
@@ -91,8 +94,13 @@ for k = 0, ncases - 1 do
   end
 end
 
-if ARGV[6] == '1' then
+if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'conv', ARGV[7], 'open', ARGV[8])
+  if ARGV[6] == '2' then
+    redis.call('SADD', KEYS[5 + nstatus], customer)
+  else
+    redis.call('SREM', KEYS[5 + nstatus], customer)
+  end
 end
 for k = 1, ncases do
   local id, sk = ARGV[i], tonumber(ARGV[i + 2])

@@ -51,6 +51,7 @@ type Store struct {
 	opts Options
 
 	casesKey    string   // <p>:cases
+	pendingKey  string   // <p>:pending: customers whose conversation needs a wake-up
 	seqKey      string   // <p>:caseseq
 	statusKeys  []string // <p>:status:<s>, in the order of bot.Statuses
 	statusIndex map[bot.Status]int
@@ -98,6 +99,7 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 		rdb:         rdb,
 		opts:        opts,
 		casesKey:    opts.Prefix + ":cases",
+		pendingKey:  opts.Prefix + ":pending",
 		seqKey:      opts.Prefix + ":caseseq",
 		statusIndex: make(map[bot.Status]int, len(bot.Statuses)),
 		customers:   newCustomerCache(customerCacheSize),
@@ -290,6 +292,7 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 	keys := make([]string, 0, 4+len(s.statusKeys)+len(c.Transcript)+len(c.Outbox))
 	keys = append(keys, s.customerHash(c.Customer), dk, s.casesKey, s.opts.WakeUpKey)
 	keys = append(keys, s.statusKeys...)
+	keys = append(keys, s.pendingKey)
 	keyIndex := map[string]int{}
 	indexOf := func(k string) string { // the 1-based KEYS index of k, added when new
 		i, ok := keyIndex[k]
@@ -314,7 +317,11 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		if err != nil {
 			return internalError(op, err)
 		}
-		args = append(args, "1", string(b), c.Conv.Case)
+		replaced := "1"
+		if c.Conv.Pending() {
+			replaced = "2"
+		}
+		args = append(args, replaced, string(b), c.Conv.Case)
 	} else {
 		args = append(args, "", "", "")
 	}
@@ -647,3 +654,19 @@ func (s *Store) PendingWakeUps(ctx context.Context, names ...string) (map[string
 }
 
 var _ bot.WakeUpReader = (*Store)(nil)
+
+// PendingConversations returns the customers whose conversation, as last
+// committed, needs a wake-up (bot.Conversation.Pending).
+func (s *Store) PendingConversations(ctx context.Context) ([]string, error) {
+	var out []string
+	iter := s.rdb.SScan(ctx, s.pendingKey, 0, "", 1000).Iterator()
+	for iter.Next(ctx) {
+		out = append(out, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		return nil, internalError("redisstore.PendingConversations", err)
+	}
+	return out, nil
+}
+
+var _ bot.PendingConversationLister = (*Store)(nil)
