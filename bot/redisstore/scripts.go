@@ -59,8 +59,10 @@ const (
 // ARGV[4]  customer key, the value written to the case index
 // ARGV[5]  S, the number of status sets
 // ARGV[6]  "1" when the conversation is replaced, "2" when it is replaced
-//          and still needs a wake-up (its customer joins the pending set;
-//          with "1" it leaves it), "" when it is kept
+//
+//	and still needs a wake-up (its customer joins the pending set;
+//	with "1" it leaves it), "" when it is kept
+//
 // ARGV[7]  conversation JSON      ARGV[8]  its open case id ("" for none)
 // ARGV[9..] four counted lists, each a count n followed by n records:
 //
