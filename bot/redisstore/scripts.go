@@ -58,11 +58,9 @@ const (
 // ARGV[3]  how long to remember it, in milliseconds
 // ARGV[4]  customer key, the value written to the case index
 // ARGV[5]  S, the number of status sets
-// ARGV[6]  "1" when the conversation is replaced, "2" when it is replaced
-//
-//	and still needs a wake-up (its customer joins the pending set;
-//	with "1" it leaves it), "" when it is kept
-//
+// ARGV[6]  "" when the conversation is kept; "1" when it is replaced (its
+// customer leaves the pending set), "2" when it is replaced and still
+// needs a wake-up (its customer joins the pending set)
 // ARGV[7]  conversation JSON      ARGV[8]  its open case id ("" for none)
 // ARGV[9..] four counted lists, each a count n followed by n records:
 //
