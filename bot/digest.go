@@ -121,6 +121,7 @@ func (e *Engine) reviewText(cases []*Case, now time.Time) string {
 	var opened, resolved, closed, reopened, scores, scoreSum int
 	var toClaim, toResolve []time.Duration
 	categories, causes := map[string]int{}, map[string]int{}
+	var actions, unhappy []string
 	for _, c := range cases {
 		if in(c.Opened) {
 			opened++
@@ -140,9 +141,20 @@ func (e *Engine) reviewText(cases []*Case, now time.Time) string {
 		if c.Status == Closed && in(c.ClosedAt) {
 			closed++
 		}
+		if c.Resolution != nil && c.Resolution.Action != "" && in(c.ResolvedAt) && len(actions) < reviewLines {
+			actions = append(actions, e.teamSay("time.review.action", map[string]any{
+				"ID": c.ID, "Category": e.label("category.", c.Resolution.Category),
+				"Cause": e.label("cause.", c.Resolution.Cause), "Action": c.Resolution.Action,
+			}))
+		}
 		if c.Satisfaction > 0 && in(c.ratedAt()) {
 			scores++
 			scoreSum += c.Satisfaction
+			if c.Satisfaction <= 2 && len(unhappy) < reviewLines {
+				unhappy = append(unhappy, e.teamSay("time.review.unhappy", map[string]any{
+					"ID": c.ID, "Score": c.Satisfaction, "Comment": c.SatisfactionComment, "Owner": c.Owner,
+				}))
+			}
 		}
 	}
 	none := e.teamSay("time.review.none", nil)
@@ -179,7 +191,21 @@ func (e *Engine) reviewText(cases []*Case, now time.Time) string {
 		"Resolve":      median(toResolve),
 		"Satisfaction": satisfaction,
 		"Reopen":       reopen,
+		"Actions":      strings.Join(actions, "\n"),
+		"Unhappy":      strings.Join(unhappy, "\n"),
 	})
+}
+
+// reviewLines bounds the corrective actions and the unhappy customers
+// listed in one review.
+const reviewLines = 10
+
+// label is the catalogue's team word for prefix+code, or the code.
+func (e *Engine) label(prefix, code string) string {
+	if e.cfg.Catalog.Variants(e.cfg.TeamLang, prefix+code) > 0 {
+		return e.teamSay(prefix+code, nil)
+	}
+	return code
 }
 
 // countList words counts, largest first: "product 3, delivery 1". Labels
@@ -194,11 +220,7 @@ func (e *Engine) countList(prefix string, counts map[string]int, none string) st
 	})
 	var parts []string
 	for _, code := range codes {
-		label := code
-		if e.cfg.Catalog.Variants(e.cfg.TeamLang, prefix+code) > 0 {
-			label = e.teamSay(prefix+code, nil)
-		}
-		parts = append(parts, e.teamSay("time.review.count", map[string]any{"Label": label, "Count": counts[code]}))
+		parts = append(parts, e.teamSay("time.review.count", map[string]any{"Label": e.label(prefix, code), "Count": counts[code]}))
 	}
 	if len(parts) == 0 {
 		return none

@@ -110,9 +110,10 @@ func TestPostReview(t *testing.T) {
 		category, cause        string
 		score, reopens         int
 		status                 bot.Status
+		action                 string
 	}
 	for i, s := range []spec{
-		{opened: 3 * day, claim: 10 * time.Minute, resolve: 2 * time.Hour, category: "delivery", cause: "partner", score: 4, status: bot.Confirmed},
+		{opened: 3 * day, claim: 10 * time.Minute, resolve: 2 * time.Hour, category: "delivery", cause: "partner", score: 4, status: bot.Confirmed, action: "switch couriers in Pudong"},
 		{opened: 2 * day, claim: 20 * time.Minute, resolve: 4 * time.Hour, category: "delivery", cause: "service_failure", score: 2, reopens: 1, status: bot.Confirmed},
 		{opened: 1 * day, claim: 30 * time.Minute, resolve: 6 * time.Hour, category: "product", cause: "product_defect", status: bot.Closed},
 		{opened: 20 * day, claim: 5 * time.Minute, resolve: time.Hour, category: "billing", cause: "policy", score: 1, status: bot.Confirmed}, // long ago
@@ -127,7 +128,7 @@ func TestPostReview(t *testing.T) {
 			}
 			if s.resolve > 0 {
 				c.ResolvedAt = c.Opened.Add(s.resolve)
-				c.Resolution = &bot.Resolution{Category: s.category, Cause: s.cause, Done: "fixed", By: "alice", At: c.ResolvedAt}
+				c.Resolution = &bot.Resolution{Category: s.category, Cause: s.cause, Done: "fixed", Action: s.action, By: "alice", At: c.ResolvedAt}
 			}
 			if s.status == bot.Closed {
 				c.ClosedAt = c.ResolvedAt.Add(7 * day)
@@ -137,6 +138,7 @@ func TestPostReview(t *testing.T) {
 			}
 			if s.score > 0 {
 				c.Satisfaction = s.score
+				c.SatisfactionComment = fmt.Sprintf("comment %d", s.score)
 				c.History = append(c.History, bot.Event{At: c.ResolvedAt.Add(time.Hour), Who: "customer", What: bot.EvRated, Detail: fmt.Sprint(s.score)})
 			}
 		})
@@ -154,10 +156,15 @@ func TestPostReview(t *testing.T) {
 		"By category: delivery 2, product 1", "partner/dealer 1", "product defect 1",
 		"Median time to claim: 20 minutes", "to resolve: 4 hours",
 		"3.0 / 5 from 2 answers", "33% (1 of 3 resolved)",
+		"Corrective actions:", "delivery / partner/dealer: switch couriers in Pudong",
+		"Unhappy customers:", "2/5: “comment 2” (alice)",
 	} {
 		if !strings.Contains(posts[0], want) {
 			t.Errorf("review lacks %q:\n%s", want, posts[0])
 		}
+	}
+	if strings.Contains(posts[0], "comment 4") || strings.Contains(posts[0], "comment 1") {
+		t.Errorf("review lists a happy customer or one from three weeks ago as unhappy:\n%s", posts[0])
 	}
 	if strings.Contains(posts[0], "billing") {
 		t.Errorf("review counts a case resolved three weeks ago:\n%s", posts[0])
