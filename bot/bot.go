@@ -375,8 +375,8 @@ type Conversation struct {
 	Said map[string]int `json:"said,omitempty"`
 }
 
-// Pending reports whether the conversation still needs its wake-up: an
+// NeedsWakeUp reports whether the conversation still needs its wake-up: an
 // intake under way, or customer messages to a case still to acknowledge.
-func (c *Conversation) Pending() bool {
+func (c *Conversation) NeedsWakeUp() bool {
 	return c != nil && (c.Intake.Open() || !c.AckAt.IsZero())
 }

@@ -171,7 +171,7 @@ func (e *UsageError) Usage() string {
 func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Command, *UsageError) {
 	text = strings.TrimSpace(text)
 	lang := flows.EN
-	if writtenInChinese(text) {
+	if flows.HasHan(text) { // answered in Chinese
 		lang = flows.ZH
 	}
 	cmd := Command{Case: thread, Lang: lang}
@@ -529,17 +529,6 @@ func splitAction(s string) (done, action string) {
 		return strings.TrimSpace(s), ""
 	}
 	return strings.TrimSpace(strings.TrimRight(s[:loc[0]], " ;；|")), strings.TrimSpace(s[loc[1]:])
-}
-
-// writtenInChinese reports whether s has a Han character, so the person is
-// answered in Chinese.
-func writtenInChinese(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }
 
 func isSpaceOrPunct(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }

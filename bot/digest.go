@@ -249,7 +249,7 @@ type WakeUpReader interface {
 }
 
 // PendingConversationLister is a Store that keeps an index of the
-// conversations that need a wake-up (Conversation.Pending), so Reconcile
+// conversations that need a wake-up (Conversation.NeedsWakeUp), so Reconcile
 // can check their wake-ups too.
 type PendingConversationLister interface {
 	// PendingConversations returns the customer keys of every conversation

@@ -16,7 +16,7 @@ import (
 func TestIntakeOpensACaseWithCardAndTranscript(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	first := h.turn("amy", "我上周三在南京西路店买的衣柜", "送来就是坏的!!门都关不上", "太过分了")
-	if !hasHan(first) || strings.Count(first, "?")+strings.Count(first, "？") != 1 {
+	if !flows.HasHan(first) || strings.Count(first, "?")+strings.Count(first, "？") != 1 {
 		t.Fatalf("first reply %q: want one Chinese message with one question", first)
 	}
 	h.turn("amy", "我要退款")

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -237,15 +236,3 @@ func (h *harness) finishIntake(customer string) *bot.CaseView {
 	h.t.Fatalf("intake of %s did not end", customer)
 	return nil
 }
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if r >= 0x4e00 && r <= 0x9fff {
-			return true
-		}
-	}
-	return false
-}
-
-var _ = fmt.Sprintf
-var _ = flows.ZH

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/flows"
 )
 
 // lifeScript is one language's words for a whole case life.
@@ -67,7 +68,7 @@ func TestWholeCaseLife(t *testing.T) {
 					t.Fatalf("%s: the customer was told nothing", what)
 				}
 				all := texts(told)
-				if hasHan(all) != (s.lang == "zh") {
+				if flows.HasHan(all) != (s.lang == "zh") {
 					t.Errorf("%s: customer told %q, not in %s", what, all, s.lang)
 				}
 				return all

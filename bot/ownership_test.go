@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/flows"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -129,7 +130,7 @@ func TestClaimTellsCustomerAndBriefsOwner(t *testing.T) {
 	}
 	out := h.outbox()
 	told := only(out, toCustomer("amy"))
-	if len(told) != 1 || !strings.Contains(told[0].Text, "bob") || hasHan(told[0].Text) {
+	if len(told) != 1 || !strings.Contains(told[0].Text, "bob") || flows.HasHan(told[0].Text) {
 		t.Fatalf("customer told %q; want one English message naming bob", texts(told))
 	}
 	thread := texts(only(out, inThread(c.ID)))
@@ -353,7 +354,7 @@ func TestListingsAndCaseView(t *testing.T) {
 		t.Fatal(err)
 	}
 	mine := texts(only(h.outbox(), noticeFor("bob")))
-	if !strings.Contains(mine, "#"+b.ID) || strings.Contains(mine, "#"+a.ID+" ") || !hasHan(mine) {
+	if !strings.Contains(mine, "#"+b.ID) || strings.Contains(mine, "#"+a.ID+" ") || !flows.HasHan(mine) {
 		t.Errorf("mine (in Chinese) = %q", mine)
 	}
 	if err := h.staff("carol", "", "case "+b.ID); err != nil {

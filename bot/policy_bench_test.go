@@ -90,7 +90,7 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 		key := seed.Options().WakeUpKey
 		seedClaimedCases(b, seed, due, quiet)
 
-		before := usedMem(b, rdb)
+		before := redistest.UsedMemory(b, rdb)
 		at := redisClock(b, rdb).Add(2 * time.Second).Truncate(time.Second)
 		pipe := rdb.Pipeline()
 		for n := 1; n <= pending; n++ {
@@ -105,7 +105,7 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 				}
 			}
 		}
-		memPer += float64(usedMem(b, rdb)-before) / pending
+		memPer += float64(redistest.UsedMemory(b, rdb)-before) / pending
 		usage, err := rdb.MemoryUsage(ctx, key, 0).Result()
 		if err != nil {
 			b.Fatal(err)
@@ -280,25 +280,6 @@ func redisCPUTime(tb testing.TB, rdb *redis.Client) time.Duration {
 		}
 	}
 	return time.Duration(total * float64(time.Second))
-}
-
-func usedMem(tb testing.TB, rdb *redis.Client) int64 {
-	tb.Helper()
-	info, err := rdb.Info(context.Background(), "memory").Result()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			return n
-		}
-	}
-	tb.Fatal("no used_memory in INFO memory")
-	return 0
 }
 
 func redisClock(tb testing.TB, rdb *redis.Client) time.Time {

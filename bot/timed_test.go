@@ -358,7 +358,7 @@ func TestTimedLifeOfACase(t *testing.T) {
 	// the owner.
 	var checkin bool
 	for _, m := range toAmy() {
-		if hasHan(m.Text) || strings.Contains(m.Text, "[time.") {
+		if flows.HasHan(m.Text) || strings.Contains(m.Text, "[time.") {
 			t.Errorf("to the customer: %q", m.Text)
 		}
 		checkin = checkin || isVariant(flows.EN, "time.checkin.customer", strings.ReplaceAll(strings.ReplaceAll(m.Text, "#"+caseID, "#<no value>"), "alice", "<no value>"))
@@ -643,7 +643,7 @@ func TestAbandonedIntakeRemindsOnceThenOpensTheCase(t *testing.T) {
 		t.Fatalf("early wake-up said %q", joinTexts(said))
 	}
 	said := wake(silent.Add(10 * time.Minute))
-	if len(said) != 1 || !hasHan(said[0].Text) {
+	if len(said) != 1 || !flows.HasHan(said[0].Text) {
 		t.Fatalf("reminder: %q; want one, in Chinese", joinTexts(said))
 	}
 	if said := wake(silent.Add(11 * time.Minute)); len(said) != 0 {

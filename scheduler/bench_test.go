@@ -4,15 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/complaintbot/complaintbot/scheduler"
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
-	"github.com/redis/go-redis/v9"
 )
 
 // BenchmarkWakeUps holds 100,000 pending wake-ups in Redis, 10,000 of which
@@ -65,7 +62,7 @@ func benchWakeUps(b *testing.B, ahead bool) {
 			b.Fatal(err)
 		}
 		w := scheduler.NewWakeUps(rdb, "wake")
-		before := usedMemory(b, rdb)
+		before := redistest.UsedMemory(b, rdb)
 		at := redisNow(b, rdb).Add(2 * time.Second).Truncate(time.Second)
 		later := at.Add(time.Hour)
 		if ahead {
@@ -75,7 +72,7 @@ func benchWakeUps(b *testing.B, ahead bool) {
 				}
 				return later
 			})
-			memPer += float64(usedMemory(b, rdb)-before) / pending
+			memPer += float64(redistest.UsedMemory(b, rdb)-before) / pending
 			usage, err := rdb.MemoryUsage(ctx, w.Key(), 0).Result()
 			if err != nil {
 				b.Fatal(err)
@@ -136,26 +133,6 @@ func benchWakeUps(b *testing.B, ahead bool) {
 		b.ReportMetric(memPer/n, "B/pending")
 		b.ReportMetric(zsetPer/n, "B/pending-zset")
 	}
-}
-
-// usedMemory returns Redis's used_memory.
-func usedMemory(tb testing.TB, rdb *redis.Client) int64 {
-	tb.Helper()
-	info, err := rdb.Info(context.Background(), "memory").Result()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			return n
-		}
-	}
-	tb.Fatal("no used_memory in INFO memory")
-	return 0
 }
 
 // BenchmarkCalendarAdd measures business-time arithmetic: a week of business

@@ -318,7 +318,7 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 			return internalError(op, err)
 		}
 		replaced := "1"
-		if c.Conv.Pending() {
+		if c.Conv.NeedsWakeUp() {
 			replaced = "2"
 		}
 		args = append(args, replaced, string(b), c.Conv.Case)
@@ -656,7 +656,7 @@ func (s *Store) PendingWakeUps(ctx context.Context, names ...string) (map[string
 var _ bot.WakeUpReader = (*Store)(nil)
 
 // PendingConversations returns the customers whose conversation, as last
-// committed, needs a wake-up (bot.Conversation.Pending).
+// committed, needs a wake-up (bot.Conversation.NeedsWakeUp).
 func (s *Store) PendingConversations(ctx context.Context) ([]string, error) {
 	var out []string
 	iter := s.rdb.SScan(ctx, s.pendingKey, 0, "", 1000).Iterator()

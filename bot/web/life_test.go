@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/flows"
 )
 
 // play drives one customer and the team through the JSON API only, running
@@ -129,7 +130,7 @@ func TestCaseLifeOverHTTP(t *testing.T) {
 			e.startSender(t)
 			p := newPlay(t, e, "pia")
 			zh := lang == "zh"
-			inLang := func(m customerMsg) bool { return m.From == "bot" && hasHanText(m.Text) == zh }
+			inLang := func(m customerMsg) bool { return m.From == "bot" && flows.HasHan(m.Text) == zh }
 
 			// Intake.
 			p.says(s.complaint)
@@ -181,8 +182,6 @@ func TestCaseLifeOverHTTP(t *testing.T) {
 			p.staff("bob", id, cmd(s.resolve))
 			p.hears("is it solved?", func(m customerMsg) bool { return m.From == "bot" && strings.Contains(m.Text, "bob") })
 			p.says(s.notSolved)
-			time.Sleep(300 * time.Millisecond)
-			_ = e.engine.Wake(ctxT(t), bot.ConvWakeUp("web:pia"), time.Now())
 			p.sees("bob", "the reopening, directly", func(m teamMsg) bool { return m.Kind == "direct" && m.To == "bob" && strings.Contains(m.Text, "#"+id) })
 			v, err := e.engine.Case(ctxT(t), id)
 			if err != nil || v.Status != bot.Claimed || v.Owner != "bob" || v.Reopens != 1 {
@@ -207,13 +206,4 @@ func TestCaseLifeOverHTTP(t *testing.T) {
 			}
 		})
 	}
-}
-
-func hasHanText(s string) bool {
-	for _, r := range s {
-		if r >= 0x4e00 && r <= 0x9fff {
-			return true
-		}
-	}
-	return false
 }
