@@ -44,20 +44,41 @@ type Inbound struct {
 	Channel string
 	// ID is the platform's message id. Two messages with the same ID on the
 	// same channel are one message: the second is dropped. Empty means the
-	// platform gave none and the message is never de-duplicated.
+	// platform gave none and the message is never de-duplicated. For an
+	// action (Command), the id names the click: the same button of the same
+	// card clicked twice has one id (see ActionID).
 	ID string
 	// Role says whether a customer or a staff member wrote it.
 	Role Role
-	// User is the customer's id on the channel, or the staff member's name.
+	// User is who wrote it: the customer's stable id on the channel (the
+	// customer key is CustomerKey(Channel, User)), or the staff member's
+	// handle on the channel, which the staff directory resolves to a
+	// person.
 	User string
+	// Address is where the customer can be reached on the channel now,
+	// when that differs from User (WeChat's web protocol gives every
+	// contact a new UserName at each login); "" means User.
+	Address string
 	// Name is a display name, when the platform gives one.
 	Name string
 	// Thread is, for staff messages, the id of the case whose thread the
 	// message was written in; empty outside a thread.
 	Thread string
-	// Text is what was written. It may be empty when there are attachments.
+	// ThreadRef is the platform's reference of the message a staff message
+	// replies to or was written under (a Slack thread's root, a quoted
+	// WeChat message). When Thread is empty the engine looks the reference
+	// up among the messages the bot posted about cases (Store.CaseOfRef).
+	ThreadRef string
+	// Text is what was written. It may be empty when there are attachments
+	// or a Command.
 	Text        string
 	Attachments []Attachment
+	// Command is a structured command from a button, a menu, a modal or a
+	// slash command, already in our terms. It goes through the same
+	// authorization and application as a typed one; Text is then only
+	// what the platform showed (a button's label) and is not parsed.
+	// From a customer only CmdPick is accepted (an offer's option).
+	Command *Command
 	// At is when the platform received the message; zero means now.
 	At time.Time
 }
@@ -86,15 +107,19 @@ const (
 // Outbound is one message the bot sends. Outbound messages are written to
 // the outbox in the same commit as the change that caused them, and
 // delivered by a sender afterwards, at least once: adapters de-duplicate on
-// ID.
+// ID where the platform allows.
 type Outbound struct {
 	ID       string   `json:"id"`
 	Channel  string   `json:"channel"`
 	Audience Audience `json:"audience"`
-	// Customer is the customer's id on Channel (Audience ToCustomer).
+	// Customer is the customer's key (CustomerKey) for Audience
+	// ToCustomer. The customer's address on Channel is looked up when the
+	// message is sent (Delivery.Address).
 	Customer string `json:"customer,omitempty"`
-	// To is the staff member a direct message or a private notice is for.
-	To string `json:"to,omitempty"`
+	// To is the person (Person.ID) a direct message or a private notice is
+	// for, and ToHandle their handle on Channel.
+	To       string `json:"to,omitempty"`
+	ToHandle string `json:"to_handle,omitempty"`
 	// Case is the case the message is about, if any.
 	Case string `json:"case,omitempty"`
 	// Thread is the case whose thread a team message belongs in; empty for
@@ -107,9 +132,33 @@ type Outbound struct {
 	Ref string `json:"ref,omitempty"`
 	// Edits is the Ref of the message this one replaces in place.
 	Edits string `json:"edits,omitempty"`
-	// Staff is the staff member a relayed message is from; empty for the bot.
-	Staff string    `json:"staff,omitempty"`
-	At    time.Time `json:"at"`
+	// Staff is the display name of the staff member a relayed message is
+	// from (what the customer sees); empty for the bot. StaffID is their
+	// Person.ID.
+	Staff   string    `json:"staff,omitempty"`
+	StaffID string    `json:"staff_id,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Recipient names the ordered stream of messages this one belongs to:
+// messages to one recipient are delivered in the order they were
+// committed, and recipients are independent of each other. One customer's
+// chat, one case (its card, thread and the notices in it), one staff
+// member's direct messages, and the team channel itself are recipients.
+func (m *Outbound) Recipient() string {
+	switch {
+	case m.Audience == ToCustomer:
+		return "customer:" + m.Customer
+	case m.Audience == ToStaff:
+		return "staff:" + m.To
+	case m.Thread != "":
+		return "case:" + m.Thread
+	case m.Kind == KindCard && m.Case != "":
+		return "case:" + m.Case
+	case m.Kind == KindNotice:
+		return "staff:" + m.To
+	}
+	return "team"
 }
 
 // Status is where a case is in its life.
@@ -342,6 +391,10 @@ type Conversation struct {
 	Channel  string `json:"channel"`
 	User     string `json:"user"`
 	Name     string `json:"name,omitempty"`
+	// Addresses holds where the customer can be reached now, by platform:
+	// the address of their latest inbound message there. The store keeps
+	// a copy the sender reads at send time (Store.Address).
+	Addresses map[string]string `json:"addresses,omitempty"`
 	// Session is the number of the customer's current (or last) intake.
 	Session int `json:"session"`
 	// Intake is the guided conversation in progress; nil when none is.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,13 +28,43 @@ type Card struct {
 	Incomplete bool             `json:"incomplete,omitempty"`
 	Opened     time.Time        `json:"opened"`
 	Due        time.Time        `json:"first_response_due"`
-	Owner      string           `json:"owner,omitempty"`
+	// Owner is the owner's display name; OwnerID their Person.ID and
+	// OwnerHandle their handle on the team's platform, for its mention.
+	Owner       string `json:"owner,omitempty"`
+	OwnerID     string `json:"owner_id,omitempty"`
+	OwnerHandle string `json:"owner_handle,omitempty"`
+	// Rev numbers the card's versions: it changes whenever the case does.
+	// A button on the card carries it, so that clicking the same button
+	// twice is one action (ActionID).
+	Rev int `json:"rev"`
+	// Actions are what staff can do from the card now, in the order to
+	// show them: claim while nobody owns it; resolve, hand over and
+	// escalate while it is worked on; reopen once it is no longer open.
+	Actions []Verb `json:"actions"`
+}
+
+// cardActions lists what staff can do from a case's card.
+func cardActions(c *Case) []Verb {
+	switch {
+	case c.Status == Open && c.Owner == "":
+		return []Verb{CmdClaim, CmdEscalate}
+	case c.Status == Open || c.Status == Claimed:
+		return []Verb{CmdResolve, CmdHandover, CmdEscalate}
+	}
+	return []Verb{CmdReopen}
+}
+
+// ActionID is the message id of a click on a card's button: the same
+// person clicking the same button of the same version of a card twice
+// makes one action, which the engine de-duplicates.
+func ActionID(caseID string, rev int, verb Verb, handle string) string {
+	return "act:" + caseID + ":" + strconv.Itoa(rev) + ":" + string(verb) + ":" + handle
 }
 
 // cardOf returns the card of a case.
 func (e *Engine) cardOf(c *Case) *Card {
 	st := flows.State{Facts: c.Facts, Lang: c.Lang}
-	return &Card{
+	card := &Card{
 		Case:       c.ID,
 		Status:     c.Status,
 		Priority:   c.Priority,
@@ -51,8 +82,17 @@ func (e *Engine) cardOf(c *Case) *Card {
 		Incomplete: c.Incomplete,
 		Opened:     c.Opened,
 		Due:        c.FirstResponseDue,
-		Owner:      c.Owner,
+		Owner:      e.nameOf(c.Owner),
+		OwnerID:    c.Owner,
+		Rev:        len(c.History),
+		Actions:    cardActions(c),
 	}
+	if c.Owner != "" {
+		card.OwnerHandle = e.handleOf(c.Owner)
+	} else {
+		card.Owner = ""
+	}
+	return card
 }
 
 // DisplayName is the customer's name as staff see it: the display name, or
@@ -107,9 +147,9 @@ func (e *Engine) cardText(c *Case) string {
 		}
 		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": word("fact." + string(slot)), "Value": v}))
 	}
-	owner := c.Owner
-	if owner == "" {
-		owner = word("team.nobody")
+	owner := word("team.nobody")
+	if c.Owner != "" {
+		owner = e.mention(c.Owner)
 	}
 	st := flows.State{Facts: c.Facts}
 	outcome := st.OutcomeWords(e.cfg.Catalog, lang)

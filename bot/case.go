@@ -12,7 +12,22 @@ import (
 // transcript, to the case's thread in the team channel (and to the owner
 // directly), and acknowledges it once the customer's burst is over.
 // Nothing a customer says is lost or left unacknowledged.
-func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entry, now time.Time) {
+//
+// A structured pick (a customer's click on an offer's option) is the
+// answer to the offer at once, not text to read.
+func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entry, cmd *Command, now time.Time) {
+	if cmd != nil && cmd.Verb == CmdPick {
+		ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
+		c.LastCustomerAt = now
+		if c.Awaiting == AskPick && c.Offer != nil && cmd.Option >= 1 && cmd.Option <= len(c.Offer.Options) {
+			e.picked(conv, c, ch, cmd.Option, now)
+			return
+		}
+		// A stale button (the offer was answered or replaced): the click is
+		// kept, and the customer told what it was for.
+		e.save(c, ch, now)
+		return
+	}
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
 	c.Attachments = append(c.Attachments, entry.Attachments...)
 	c.LastCustomerAt = now
@@ -71,7 +86,7 @@ func (e *Engine) ackCaseMessages(conv *Conversation, c *Case, ch *Change, now ti
 	if c.Owner == "" {
 		key = "case.added_waiting"
 	}
-	text := e.sayVaried(conv, c.Lang, key, map[string]any{"ID": c.ID, "Owner": c.Owner})
+	text := e.sayVaried(conv, c.Lang, key, map[string]any{"ID": c.ID, "Owner": e.nameOf(c.Owner)})
 	e.caseSays(c, ch, text, now)
 }
 
@@ -89,11 +104,7 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 		if !ok {
 			return false
 		}
-		c.Offer.Picked, c.Offer.PickedAt = i, now
-		c.Awaiting, c.AskedAt = "", time.Time{}
-		e.caseSaysVaried(conv, c, ch, "case.picked", map[string]any{"Choice": e.optionWords(c, i-1, c.Lang), "Owner": c.Owner}, now)
-		e.tellOwner(c, ch, e.teamSay("team.picked", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "N": i, "Choice": e.optionWords(c, i-1, e.cfg.TeamLang)}), now)
-		e.changed(c, ch, now, "customer", EvPicked, c.Offer.Options[i-1])
+		e.picked(conv, c, ch, i, now)
 		return true
 
 	case AskSolved:
@@ -147,12 +158,22 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 	return false
 }
 
+// picked records the customer's choice of option i (1-based) of the offer,
+// thanks them and tells the owner.
+func (e *Engine) picked(conv *Conversation, c *Case, ch *Change, i int, now time.Time) {
+	c.Offer.Picked, c.Offer.PickedAt = i, now
+	c.Awaiting, c.AskedAt = "", time.Time{}
+	e.caseSaysVaried(conv, c, ch, "case.picked", map[string]any{"Choice": e.optionWords(c, i-1, c.Lang), "Owner": e.nameOf(c.Owner)}, now)
+	e.tellOwner(c, ch, e.teamSay("team.picked", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "N": i, "Choice": e.optionWords(c, i-1, e.cfg.TeamLang)}), now)
+	e.changed(c, ch, now, "customer", EvPicked, c.Offer.Options[i-1])
+}
+
 // confirm records that the customer says their problem is solved.
 func (e *Engine) confirm(conv *Conversation, c *Case, ch *Change, now time.Time) {
 	c.Status, c.CustomerConfirmed = Confirmed, true
 	c.Awaiting, c.AskedAt = "", time.Time{}
 	c.WaitingSince = time.Time{}
-	e.caseSaysVaried(conv, c, ch, "case.confirmed", map[string]any{"Owner": c.Owner}, now)
+	e.caseSaysVaried(conv, c, ch, "case.confirmed", map[string]any{"Owner": e.nameOf(c.Owner)}, now)
 	e.tellOwner(c, ch, e.teamSay("team.customer_confirmed", map[string]any{"ID": c.ID, "Customer": c.DisplayName()}), now)
 	e.changed(c, ch, now, "customer", EvConfirmed, "")
 }

@@ -32,6 +32,9 @@ const (
 	// Say is plain text written in a case's thread: from the owner it goes
 	// to the customer, from anyone else it is an internal note.
 	CmdSay Verb = "say"
+	// Pick is a customer's choice among an offer's options
+	// (Command.Option), from a button or a menu. Nobody types it.
+	CmdPick Verb = "pick"
 )
 
 // Verbs lists the commands a person can type, in the order help shows them.
@@ -128,6 +131,8 @@ type Command struct {
 	Category string
 	Cause    string
 	Action   string
+	// Option is the 1-based option a customer picked (CmdPick).
+	Option int
 	// Lang is the language the command was written in, for answering.
 	Lang flows.Lang
 }
@@ -279,6 +284,119 @@ func ParseCommand(text, thread string, now time.Time, loc *time.Location) (Comma
 		}
 	}
 	return cmd, nil
+}
+
+// CheckCommand checks a structured command (from a button, a menu, a modal
+// or a slash command) the way ParseCommand checks a typed one, and returns
+// it cleaned: the case taken from the thread when not given, texts cleaned
+// and trimmed, the outcome kinds of an offer's options filled in. now is
+// the time a promised resolution must be after. A command a customer may
+// not send (CmdPick is only theirs) or a verb nobody knows is a usage
+// error.
+func CheckCommand(c Command, thread string, now time.Time) (Command, *UsageError) {
+	usage := func(reason string, data map[string]any) (Command, *UsageError) {
+		return c, &UsageError{Verb: c.Verb, Reason: reason, Data: data}
+	}
+	clean := func(s string) string { return clipRunes(CleanText(s), MaxText/4) }
+	c.Text, c.To, c.Action = clean(c.Text), strings.TrimSpace(c.To), clean(c.Action)
+	c.Case = strings.TrimPrefix(strings.TrimSpace(c.Case), "#")
+	if c.Case == "" {
+		c.Case = thread
+	}
+	if c.Case != "" && CheckID("case id", c.Case) != nil {
+		return usage("usage.need_case", nil)
+	}
+	switch c.Verb {
+	case CmdList, CmdMine, CmdHelp:
+		return c, nil
+	case CmdClaim, CmdNote, CmdReply, CmdOffer, CmdHandover, CmdEscalate, CmdPromise, CmdResolve, CmdReopen, CmdShow:
+	default:
+		c.Verb = ""
+		return usage("usage.unknown", map[string]any{"Word": clipRunes(string(c.Verb), 20)})
+	}
+	if c.Case == "" {
+		return usage("usage.need_case", nil)
+	}
+	switch c.Verb {
+	case CmdNote, CmdReply:
+		if c.Text == "" {
+			return usage("usage.need_text", nil)
+		}
+	case CmdEscalate:
+		if c.Text == "" {
+			return usage("usage.need_reason", nil)
+		}
+	case CmdHandover:
+		switch {
+		case c.To == "":
+			return usage("usage.need_person", nil)
+		case c.Text == "":
+			return usage("usage.need_reason", nil)
+		}
+	case CmdOffer:
+		var opts []string
+		for _, o := range c.Options {
+			if o = clean(o); o != "" {
+				opts = append(opts, o)
+			}
+		}
+		c.Options, c.Kinds = opts, nil
+		for _, o := range opts {
+			c.Kinds = append(c.Kinds, flows.OutcomeOf(o))
+		}
+		data := map[string]any{"Count": len(opts), "Max": MaxOptions}
+		if len(opts) < 2 {
+			return usage("usage.need_options", data)
+		}
+		if len(opts) > MaxOptions {
+			return usage("usage.too_many_options", data)
+		}
+	case CmdPromise:
+		if c.Due.IsZero() {
+			return usage("usage.need_time", nil)
+		}
+		if !c.Due.After(now) {
+			return usage("usage.past_time", map[string]any{"Text": c.Due.Format("2006-01-02 15:04")})
+		}
+		if c.DueText == "" {
+			c.DueText = c.Due.Format("2006-01-02 15:04")
+		}
+	case CmdResolve:
+		if !isPhraseKey(categoryWords, c.Category) {
+			return usage("usage.need_category", nil)
+		}
+		if !isPhraseKey(causeWords, c.Cause) {
+			return usage("usage.need_cause", nil)
+		}
+		if c.Text == "" {
+			return usage("usage.need_done", nil)
+		}
+	}
+	return c, nil
+}
+
+func isPhraseKey(ps []phrase, key string) bool {
+	for _, p := range ps {
+		if p.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Categories and Causes list the keys of the resolution taxonomy (P16), for
+// adapters that offer them in a menu.
+func Categories() []string { return phraseKeys(categoryWords) }
+
+// Causes lists the root-cause keys of the resolution taxonomy (P16).
+func Causes() []string { return phraseKeys(causeWords) }
+
+func phraseKeys(ps []phrase) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.key
+	}
+	return out
 }
 
 // readVerb reads the verb a message starts with and returns the rest of

@@ -47,7 +47,7 @@ func (e *Engine) PostReview(ctx context.Context, now time.Time) error {
 // de-duplicated by kind and now.
 func (e *Engine) postTeam(ctx context.Context, kind string, now time.Time, text string) error {
 	dedupe := kind + ":" + strconv.FormatInt(now.UnixMilli(), 10)
-	_, err := e.update(ctx, "post "+kind, TeamKey, "", dedupe, func(*Snapshot, time.Time) (*Change, error) {
+	_, err := e.update(ctx, "post "+kind, LoadQuery{Customer: TeamKey, Dedupe: dedupe}, func(*Snapshot, time.Time) (*Change, error) {
 		return &Change{Outbox: []Outbound{e.toTeam("", "", KindText, text, now)}}, nil
 	})
 	return err
@@ -90,14 +90,15 @@ func (e *Engine) digestText(cases []*Case, now time.Time) string {
 	})
 	var byOwner []string
 	for _, o := range names {
-		byOwner = append(byOwner, e.teamSay("time.digest.owner", map[string]any{"Owner": o, "Count": owners[o]}))
+		// Names, not mentions: a digest should not ping everyone it lists.
+		byOwner = append(byOwner, e.teamSay("time.digest.owner", map[string]any{"Owner": e.nameOf(o), "Count": owners[o]}))
 	}
 	ownerList := strings.Join(byOwner, ", ")
 	if ownerList == "" {
 		ownerList = e.teamSay("time.digest.no_owners", nil)
 	}
-	oldestOwner := oldest.Owner
-	if oldestOwner == "" {
+	oldestOwner := e.nameOf(oldest.Owner)
+	if oldest.Owner == "" {
 		oldestOwner = e.teamSay("time.digest.unclaimed", nil)
 	}
 	return e.teamSay("time.digest", map[string]any{
@@ -152,7 +153,7 @@ func (e *Engine) reviewText(cases []*Case, now time.Time) string {
 			scoreSum += c.Satisfaction
 			if c.Satisfaction <= 2 && len(unhappy) < reviewLines {
 				unhappy = append(unhappy, e.teamSay("time.review.unhappy", map[string]any{
-					"ID": c.ID, "Score": c.Satisfaction, "Comment": c.SatisfactionComment, "Owner": c.Owner,
+					"ID": c.ID, "Score": c.Satisfaction, "Comment": c.SatisfactionComment, "Owner": e.nameOf(c.Owner),
 				}))
 			}
 		}
@@ -363,7 +364,7 @@ func (e *Engine) rescheduleCase(ctx context.Context, c *Case) error {
 			return err
 		}
 	}
-	_, err := e.update(ctx, "reconcile case "+c.ID, customer, c.ID, "", func(snap *Snapshot, now time.Time) (*Change, error) {
+	_, err := e.update(ctx, "reconcile case "+c.ID, LoadQuery{Customer: customer, Case: c.ID}, func(snap *Snapshot, now time.Time) (*Change, error) {
 		k := snap.Case
 		if k == nil || k.ID != c.ID {
 			return nil, nil

@@ -22,9 +22,17 @@ type Config struct {
 	Team string
 	// TeamLang is the language of the team channel; English by default.
 	TeamLang flows.Lang
-	// Staff and Supervisors may run staff commands. Supervisors are staff.
+	// People is the staff directory: who may run staff commands, who
+	// supervises, and their handles on each platform. When nil it is
+	// made from Staff and Supervisors (names, handles on every platform).
+	People *Directory
+	// Staff and Supervisors may run staff commands when People is nil.
+	// Supervisors are staff.
 	Staff       []string
 	Supervisors []string
+	// Platforms describes the platforms the engine talks to, by name; a
+	// platform not listed gets the defaults of Platform.
+	Platforms map[string]Platform
 	// Quiet is how long the bot waits after a customer's last message
 	// before it answers the burst (QUIET_WINDOW, default 3 s).
 	Quiet time.Duration
@@ -45,9 +53,24 @@ type Config struct {
 	Timing Timing
 }
 
+// Platform is what the engine knows of a platform: how it writes a
+// mention of a person, for the texts staff read there.
+type Platform struct {
+	// Mention writes a person as staff see them on the platform (Slack:
+	// "<@U123>"); nil writes their display name.
+	Mention func(p Person) string
+}
+
 func (c *Config) setDefaults() {
 	if c.Team == "" {
 		c.Team = "web"
+	}
+	if c.People == nil {
+		d, err := StaffDirectory(c.Staff, c.Supervisors)
+		if err != nil {
+			panic("bot: Config.Staff, Config.Supervisors: " + err.Error())
+		}
+		c.People = d
 	}
 	if c.TeamLang == "" {
 		c.TeamLang = flows.EN
@@ -152,22 +175,35 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Receipt, error) {
 	return Receipt{}, Errorf(EINVALID, "message", "role must be customer or staff")
 }
 
+// errNeedCaseNumber is what a decision returns when it would open a case
+// but the snapshot holds no reserved case number: update reserves one and
+// decides again, so that a decision retried after a conflict never burns a
+// number.
+var errNeedCaseNumber = errors.New("a case number must be reserved first")
+
 // update runs one load → decide → commit cycle, retrying on conflict. decide
-// returns nil when there is nothing to commit.
-func (e *Engine) update(ctx context.Context, op, customer, caseID, dedupe string, decide func(*Snapshot, time.Time) (*Change, error)) (dup bool, err error) {
+// returns nil when there is nothing to commit. decide is pure: it reads
+// only the snapshot and the time, so running it again is safe.
+func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func(*Snapshot, time.Time) (*Change, error)) (dup bool, err error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		snap, err := e.store.Load(ctx, customer, caseID, dedupe)
+		snap, err := e.store.Load(ctx, q)
 		if err != nil {
-			return false, fmt.Errorf("%s: load %s: %w", op, customer, err)
+			return false, fmt.Errorf("%s: load %s: %w", op, q.Customer, err)
 		}
 		if snap.Seen {
 			return true, nil
 		}
 		ch, err := decide(snap, e.now().In(e.cfg.Location))
+		if errors.Is(err, errNeedCaseNumber) {
+			if _, err := e.store.ReserveCaseID(ctx, q.Customer); err != nil {
+				return false, fmt.Errorf("%s: reserve a case number for %s: %w", op, q.Customer, err)
+			}
+			continue
+		}
 		if err != nil || ch == nil {
 			return false, err
 		}
-		ch.Customer, ch.Version, ch.Dedupe = customer, snap.Version, dedupe
+		ch.Customer, ch.Version, ch.Dedupe = q.Customer, snap.Version, q.Dedupe
 		switch err := e.store.Commit(ctx, ch); {
 		case err == nil:
 			e.poked(ch)
@@ -178,7 +214,7 @@ func (e *Engine) update(ctx context.Context, op, customer, caseID, dedupe string
 			backoff(ctx, attempt)
 			continue
 		default:
-			return false, fmt.Errorf("%s: commit %s: %w", op, customer, err)
+			return false, fmt.Errorf("%s: commit %s: %w", op, q.Customer, err)
 		}
 	}
 	return false, &Error{Code: ECONFLICT, Op: op, Message: "too much contention; try again"}
@@ -219,8 +255,8 @@ func CaseWakeUp(id string) string { return "case:" + id }
 
 func (e *Engine) handleCustomer(ctx context.Context, in Inbound, dedupe string) (Receipt, error) {
 	customer := CustomerKey(in.Channel, in.User)
-	dup, err := e.update(ctx, "customer message", customer, "", dedupe, func(snap *Snapshot, now time.Time) (*Change, error) {
-		return e.customerMessage(snap, in, now), nil
+	dup, err := e.update(ctx, "customer message", LoadQuery{Customer: customer, Dedupe: dedupe}, func(snap *Snapshot, now time.Time) (*Change, error) {
+		return e.customerMessage(snap, in, now)
 	})
 	if err != nil {
 		return Receipt{}, err
@@ -229,7 +265,7 @@ func (e *Engine) handleCustomer(ctx context.Context, in Inbound, dedupe string) 
 }
 
 // customerMessage decides what one customer message changes.
-func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Change {
+func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) (*Change, error) {
 	conv := snap.Conv
 	if conv == nil {
 		conv = &Conversation{Customer: snap.Customer, Channel: in.Channel, User: in.User}
@@ -237,6 +273,17 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Cha
 	if in.Name != "" {
 		conv.Name = in.Name
 	}
+	// Where the customer can be reached now: every message refreshes it,
+	// and the sender reads it when it sends (WeChat renames contacts at
+	// each login).
+	addr := in.Address
+	if addr == "" {
+		addr = in.User
+	}
+	if conv.Addresses == nil {
+		conv.Addresses = map[string]string{}
+	}
+	conv.Addresses[in.Channel] = addr
 	conv.LastAt, conv.RemindedAt = now, time.Time{}
 	ch := &Change{Conv: conv, WakeUps: map[string]time.Time{}}
 	entry := Entry{At: now, From: FromCustomer, ID: in.ID, Text: in.Text, Attachments: in.Attachments}
@@ -244,8 +291,8 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Cha
 	e.floodControl(conv, ch, now)
 
 	if c := snap.Case; c != nil && conv.Case == c.ID && (c.Status.Active() || c.Awaiting != "") && !wantsNewComplaint(in.Text) {
-		e.caseMessage(conv, c, ch, entry, now)
-		return ch
+		e.caseMessage(conv, c, ch, entry, in.Command, now)
+		return ch, nil
 	}
 
 	if conv.Intake == nil || !conv.Intake.Open() {
@@ -258,7 +305,7 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) *Cha
 	at := conv.Intake.Receive(flows.Message{ID: in.ID, Text: in.Text, Media: kinds(in.Attachments), At: now}, e.flowsConfig())
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: conv.Session, Entries: []Entry{entry}})
 	ch.WakeUps[ConvWakeUp(conv.Customer)] = at
-	return ch
+	return ch, nil
 }
 
 // wantsNewComplaint reports whether a customer with an open case is starting
@@ -317,7 +364,7 @@ func (e *Engine) say(lang flows.Lang, key string, data map[string]any) string {
 }
 
 func (e *Engine) toCustomer(conv *Conversation, caseID, text string, now time.Time) Outbound {
-	return Outbound{ID: newID(), Channel: conv.Channel, Audience: ToCustomer, Customer: conv.User, Case: caseID, Kind: KindText, Text: text, At: now}
+	return Outbound{ID: newID(), Channel: conv.Channel, Audience: ToCustomer, Customer: conv.Customer, Case: caseID, Kind: KindText, Text: text, At: now}
 }
 
 func (e *Engine) toTeam(caseID, thread, kind, text string, now time.Time) Outbound {
@@ -332,8 +379,8 @@ func (e *Engine) Wake(ctx context.Context, name string, due time.Time) error {
 	switch {
 	case strings.HasPrefix(name, "conv:"):
 		customer := strings.TrimPrefix(name, "conv:")
-		_, err := e.update(ctx, "wake "+name, customer, "", "", func(snap *Snapshot, now time.Time) (*Change, error) {
-			return e.wakeConversation(ctx, snap, now)
+		_, err := e.update(ctx, "wake "+name, LoadQuery{Customer: customer}, func(snap *Snapshot, now time.Time) (*Change, error) {
+			return e.wakeConversation(snap, now)
 		})
 		return err
 	case strings.HasPrefix(name, "case:"):
@@ -350,7 +397,7 @@ func (e *Engine) Wake(ctx context.Context, name string, due time.Time) error {
 // what is known, marked incomplete, so nothing is lost. Neither reaches the
 // customer in quiet hours; they wait for the end. It always leaves the
 // conversation's next wake-up set, or cleared when none is needed.
-func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.Time) (*Change, error) {
+func (e *Engine) wakeConversation(snap *Snapshot, now time.Time) (*Change, error) {
 	conv := snap.Conv
 	if conv == nil {
 		return nil, nil
@@ -384,14 +431,14 @@ func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.
 				e.botSays(conv, "", ch, turn.Reply, now)
 			}
 			if turn.End != "" {
-				if err := e.openCase(ctx, conv, ch, now); err != nil {
+				if err := e.openCase(snap, conv, ch, now); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
 	if st := conv.Intake; st != nil && st.AwaitsCustomer() {
-		at, err := e.abandonedIntake(ctx, conv, ch, now)
+		at, err := e.abandonedIntake(snap, conv, ch, now)
 		if err != nil {
 			return nil, err
 		}
@@ -409,13 +456,16 @@ func (e *Engine) wakeConversation(ctx context.Context, snap *Snapshot, now time.
 // abandonedIntake reminds a customer who stopped answering mid-intake, once,
 // or gives up on them and opens the case, when that is due. It returns when
 // the conversation next needs waking for it (zero: never, the case opened).
-func (e *Engine) abandonedIntake(ctx context.Context, conv *Conversation, ch *Change, now time.Time) (time.Time, error) {
+func (e *Engine) abandonedIntake(snap *Snapshot, conv *Conversation, ch *Change, now time.Time) (time.Time, error) {
 	st, t, p := conv.Intake, e.cfg.Timing, e.policy()
 	since := st.SilentSince()
 	giveUp := p.customerAt(since.Add(t.IntakeGiveUp), now)
 	if !giveUp.IsZero() && !giveUp.After(now) {
+		if snap.NextCase == "" {
+			return time.Time{}, errNeedCaseNumber
+		}
 		st.GiveUp()
-		return time.Time{}, e.openCase(ctx, conv, ch, now)
+		return time.Time{}, e.openCase(snap, conv, ch, now)
 	}
 	reminded := !conv.RemindedAt.IsZero() && !conv.RemindedAt.Before(since)
 	if remindAt := since.Add(t.IntakeReminder); !reminded && remindAt.Before(since.Add(t.IntakeGiveUp)) {
@@ -439,13 +489,15 @@ func (e *Engine) botSays(conv *Conversation, caseID string, ch *Change, text str
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: conv.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
 }
 
-// openCase turns the finished intake into a case: numbered, assessed,
-// summarised, with its transcript, announced to the team, and closed to the
-// customer with the case number, what happens next and when (P7).
-func (e *Engine) openCase(ctx context.Context, conv *Conversation, ch *Change, now time.Time) error {
-	id, err := e.store.NextCaseID(ctx)
-	if err != nil {
-		return fmt.Errorf("open case: %w", err)
+// openCase turns the finished intake into a case: numbered (with the
+// number reserved for the customer, snap.NextCase), assessed, summarised,
+// with its transcript, announced to the team, and closed to the customer
+// with the case number, what happens next and when (P7). Without a
+// reserved number it returns errNeedCaseNumber and changes nothing.
+func (e *Engine) openCase(snap *Snapshot, conv *Conversation, ch *Change, now time.Time) error {
+	id := snap.NextCase
+	if id == "" {
+		return errNeedCaseNumber
 	}
 	st := conv.Intake
 	c := e.newCase(id, conv, st, now)

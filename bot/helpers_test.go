@@ -125,7 +125,7 @@ func (h *harness) turn(customer string, msgs ...string) string {
 	h.wake(customer)
 	var said []string
 	for _, m := range h.outbox() {
-		if m.Audience == bot.ToCustomer && m.Customer == customer {
+		if m.Audience == bot.ToCustomer && m.Customer == "web:"+customer {
 			said = append(said, m.Text)
 		}
 	}
@@ -161,7 +161,7 @@ func (h *harness) outbox() []bot.Outbound {
 
 func (h *harness) snapshot(customer string) *bot.Snapshot {
 	h.t.Helper()
-	s, err := h.store.Load(h.ctx, "web:"+customer, "", "")
+	s, err := h.store.Load(h.ctx, bot.LoadQuery{Customer: "web:" + customer})
 	if err != nil {
 		h.t.Fatal(err)
 	}

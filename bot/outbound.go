@@ -14,17 +14,10 @@ func (e *Engine) inThread(c *Case, text string, now time.Time) Outbound {
 	return e.toTeam(c.ID, c.ID, KindText, text, now)
 }
 
-// notice returns a message in the team channel (in thread when not "")
-// that only staff member `to` sees: command answers, usage, refusals.
-func (e *Engine) notice(to, thread, caseID, text string, now time.Time) Outbound {
-	m := e.toTeam(caseID, thread, KindNotice, text, now)
-	m.To = to
-	return m
-}
-
-// toStaff returns a direct message to one staff member.
-func (e *Engine) toStaff(name, caseID, text string, now time.Time) Outbound {
-	return Outbound{ID: newID(), Channel: e.cfg.Team, Audience: ToStaff, To: name, Case: caseID, Kind: KindText, Text: text, At: now}
+// toStaff returns a direct message to one staff member (a Person.ID), on
+// the team's platform.
+func (e *Engine) toStaff(id, caseID, text string, now time.Time) Outbound {
+	return Outbound{ID: newID(), Channel: e.cfg.Team, Audience: ToStaff, To: id, ToHandle: e.handleOf(id), Case: caseID, Kind: KindText, Text: text, At: now}
 }
 
 // alertSupervisors posts text in the case's thread and sends it to every
@@ -32,15 +25,15 @@ func (e *Engine) toStaff(name, caseID, text string, now time.Time) Outbound {
 // alert stands alone.
 func (e *Engine) alertSupervisors(c *Case, ch *Change, text string, now time.Time) {
 	ch.Outbox = append(ch.Outbox, e.inThread(c, text, now))
-	for _, s := range e.cfg.Supervisors {
-		ch.Outbox = append(ch.Outbox, e.toStaff(s, c.ID, text, now))
+	for _, s := range e.cfg.People.Supervisors() {
+		ch.Outbox = append(ch.Outbox, e.toStaff(s.ID, c.ID, text, now))
 	}
 }
 
 // caseSays sends text from the bot to the case's customer and writes it to
 // the case's transcript.
 func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
-	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.CustomerID, Case: c.ID, Kind: KindText, Text: text, At: now})
+	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text, At: now})
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
 }
 

@@ -26,7 +26,7 @@ func only(out []bot.Outbound, keep func(bot.Outbound) bool) []bot.Outbound {
 }
 
 func toCustomer(name string) func(bot.Outbound) bool {
-	return func(m bot.Outbound) bool { return m.Audience == bot.ToCustomer && m.Customer == name }
+	return func(m bot.Outbound) bool { return m.Audience == bot.ToCustomer && m.Customer == "web:"+name }
 }
 
 func noticeFor(name string) func(bot.Outbound) bool {

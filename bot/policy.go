@@ -318,7 +318,7 @@ func (e *Engine) wakeCaseOr(ctx context.Context, id string, lazy bool) error {
 		return err
 	}
 	var again *scheduler.Reschedule
-	_, err = e.update(ctx, "wake case "+id, customer, id, "", func(snap *Snapshot, now time.Time) (*Change, error) {
+	_, err = e.update(ctx, "wake case "+id, LoadQuery{Customer: customer, Case: id}, func(snap *Snapshot, now time.Time) (*Change, error) {
 		ch := &Change{WakeUps: map[string]time.Time{}}
 		c := snap.Case
 		if c == nil || c.ID != id {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"strconv"
 	"time"
 
@@ -64,10 +65,13 @@ type acted struct {
 func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time.Time) acted {
 	var r acted
 	t := e.cfg.Timing
-	data := map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "Owner": c.Owner}
+	// Staff read the owner's mention; the customer reads their name.
+	data := map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "Owner": e.mention(c.Owner)}
 	team := func(key string) string { return e.cfg.Catalog.Text(e.cfg.TeamLang, key, len(c.History)+1, data) }
 	tell := func(key string) {
-		e.tellCustomer(conv, c, ch, key, data, now)
+		d := maps.Clone(data)
+		d["Owner"] = e.nameOf(c.Owner)
+		e.tellCustomer(conv, c, ch, key, d, now)
 		r.spoke = true
 	}
 	what := EvTimed

@@ -14,7 +14,7 @@ func (e *Engine) EditCase(ctx context.Context, id, who, what string, fn func(c *
 	if err != nil {
 		return err
 	}
-	_, err = e.update(ctx, "edit case "+id, customer, id, "", func(snap *Snapshot, now time.Time) (*Change, error) {
+	_, err = e.update(ctx, "edit case "+id, LoadQuery{Customer: customer, Case: id}, func(snap *Snapshot, now time.Time) (*Change, error) {
 		if snap.Case == nil || snap.Case.ID != id {
 			return nil, Errorf(ENOTFOUND, "edit case", "no case %s", id)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -157,13 +158,23 @@ func (s *Sender) pause(d time.Duration) bool {
 	}
 }
 
-// deliver delivers one queued message: it looks up the platform references
-// the message needs, hands it to the adapter, remembers the reference of a
-// message that later ones may replace, and acknowledges it.
+// deliver delivers one queued message: it looks up what the platform needs
+// at send time (the customer's current address, the references of the
+// message it replaces and of its thread's root), hands it to the adapter,
+// and records the delivery (the platform's reference, the acknowledgement).
 func (s *Sender) deliver(ctx context.Context, it OutboxItem) error {
 	m := it.Message
 	d := Delivery{Outbound: m}
 	var err error
+	if m.Audience == ToCustomer {
+		if d.Address, err = s.store.Address(ctx, m.Customer, s.channel); err != nil {
+			return err
+		}
+		if d.Address == "" {
+			// No address recorded yet: the customer key's own id.
+			_, d.Address, _ = strings.Cut(m.Customer, ":")
+		}
+	}
 	if m.Edits != "" {
 		if d.EditsRef, err = s.store.Ref(ctx, s.channel, m.Edits); err != nil {
 			return err
@@ -178,10 +189,5 @@ func (s *Sender) deliver(ctx context.Context, it OutboxItem) error {
 	if err != nil {
 		return err
 	}
-	if m.Ref != "" && ref != "" {
-		if err := s.store.SetRef(ctx, s.channel, m.Ref, ref); err != nil {
-			return err
-		}
-	}
-	return s.store.AckOutbox(ctx, s.channel, it.StreamID)
+	return s.store.Delivered(ctx, s.channel, it, ref)
 }

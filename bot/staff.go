@@ -10,70 +10,117 @@ import (
 	"github.com/complaintbot/complaintbot/flows"
 )
 
-// IsStaff reports whether name may run staff commands.
-func (e *Engine) IsStaff(name string) bool {
-	return slices.Contains(e.cfg.Staff, name) || e.IsSupervisor(name)
+// IsStaff reports whether handle on platform is a member of the team: a
+// person of the staff directory who may run staff commands.
+func (e *Engine) IsStaff(platform, handle string) bool {
+	_, ok := e.cfg.People.ByHandle(platform, handle)
+	return ok
 }
 
-// staffNamed returns the configured staff member a name refers to, matched
-// without regard to case or a leading "@": "@Bob" is bob.
-func (e *Engine) staffNamed(name string) (string, bool) {
-	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
-	for _, s := range slices.Concat(e.cfg.Staff, e.cfg.Supervisors) {
-		if strings.EqualFold(s, name) {
-			return s, true
+// People returns the engine's staff directory.
+func (e *Engine) People() *Directory { return e.cfg.People }
+
+// IsSupervisor reports whether the person with the id is a supervisor.
+func (e *Engine) IsSupervisor(id string) bool { return e.cfg.People.IsSupervisor(id) }
+
+// nameOf is a person's display name: what customers see.
+func (e *Engine) nameOf(id string) string { return e.cfg.People.Name(id) }
+
+// mention writes a person as staff see them in the team channel: the
+// platform's own mention (Slack "<@U123>") when it has one and the person
+// a handle there, else the display name.
+func (e *Engine) mention(id string) string { return e.mentionOn(e.cfg.Team, id) }
+
+func (e *Engine) mentionOn(platform, id string) string {
+	p, ok := e.cfg.People.Get(id)
+	if !ok {
+		return e.nameOf(id)
+	}
+	if f := e.cfg.Platforms[platform].Mention; f != nil && p.Handles[platform] != "" {
+		return f(p)
+	}
+	return p.Name
+}
+
+// handleOf is a person's handle on the team platform, for direct messages
+// and private notices.
+func (e *Engine) handleOf(id string) string { return e.handleOn(e.cfg.Team, id) }
+
+func (e *Engine) handleOn(platform, id string) string {
+	if p, ok := e.cfg.People.Get(id); ok {
+		if h := p.Handle(platform); h != "" {
+			return h
 		}
 	}
-	return "", false
+	return id
 }
-
-// IsSupervisor reports whether name is a supervisor.
-func (e *Engine) IsSupervisor(name string) bool { return slices.Contains(e.cfg.Supervisors, name) }
 
 // staffScope is the key under which what a staff member is told privately
 // is committed when it changes no case: usage, refusals, listings. Keeping
 // those off the case's customer means a crowd of losing claims does not
 // contend with the one that wins.
-func staffScope(name string) string { return "staff:" + name }
+func staffScope(id string) string { return "staff:" + id }
 
-// handleStaff applies one message from a staff member: a command, or plain
-// text in a case's thread. Only configured staff get here; a customer's
-// text never reaches the command parser.
+// briefVerbs are the commands whose answer carries the whole case: their
+// snapshot holds the transcript and the customer's other cases.
+func briefVerb(v Verb) bool { return v == CmdClaim || v == CmdHandover || v == CmdShow }
+
+// handleStaff applies one message from a staff member: a command, typed or
+// structured (a button, a menu, a slash command), or plain text in a case's
+// thread. Only people of the staff directory get here; a customer's text
+// never reaches the command parser.
 func (e *Engine) handleStaff(ctx context.Context, in Inbound, dedupe string) (Receipt, error) {
-	if !e.IsStaff(in.User) {
+	who, ok := e.cfg.People.ByHandle(in.Channel, in.User)
+	if !ok {
 		return Receipt{}, Errorf(EFORBIDDEN, "staff message", "%q is not on the staff list", in.User)
 	}
 	now := e.now().In(e.cfg.Location)
-	cmd, uerr := ParseCommand(in.Text, in.Thread, now, e.cfg.Location)
-	if uerr != nil {
-		return e.private(ctx, in, dedupe, cmd.Case, e.usageText(cmd.Lang, uerr))
-	}
-	switch cmd.Verb {
-	case CmdList, CmdMine, CmdHelp:
-		text, err := e.listing(ctx, in.User, cmd, now)
+	if in.Thread == "" && in.ThreadRef != "" {
+		id, err := e.store.CaseOfRef(ctx, in.Channel, in.ThreadRef)
 		if err != nil {
 			return Receipt{}, err
 		}
-		return e.private(ctx, in, dedupe, "", text)
+		in.Thread = id
+	}
+	var cmd Command
+	var uerr *UsageError
+	if in.Command != nil {
+		cmd, uerr = CheckCommand(*in.Command, in.Thread, now)
+		if cmd.Lang == "" {
+			cmd.Lang = e.cfg.TeamLang
+		}
+	} else {
+		cmd, uerr = ParseCommand(in.Text, in.Thread, now, e.cfg.Location)
+	}
+	st := &staffMsg{in: in, who: who}
+	if uerr != nil {
+		return e.private(ctx, st, dedupe, cmd.Case, e.usageText(cmd.Lang, uerr))
+	}
+	switch cmd.Verb {
+	case CmdList, CmdMine, CmdHelp:
+		text, err := e.listing(ctx, who.ID, cmd, now)
+		if err != nil {
+			return Receipt{}, err
+		}
+		return e.private(ctx, st, dedupe, "", text)
 	}
 	customer, err := e.store.CustomerOf(ctx, cmd.Case)
 	if ErrorCode(err) == ENOTFOUND {
-		return e.private(ctx, in, dedupe, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}))
+		return e.private(ctx, st, dedupe, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}))
 	}
 	if err != nil {
 		return Receipt{}, err
 	}
 	var private []Outbound
-	dup, err := e.update(ctx, "staff "+string(cmd.Verb), customer, cmd.Case, dedupe, func(snap *Snapshot, now time.Time) (*Change, error) {
+	q := LoadQuery{Customer: customer, Case: cmd.Case, Dedupe: dedupe, Transcript: briefVerb(cmd.Verb), Cases: briefVerb(cmd.Verb)}
+	dup, err := e.update(ctx, "staff "+string(cmd.Verb), q, func(snap *Snapshot, now time.Time) (*Change, error) {
 		private = nil
 		if snap.Case == nil || snap.Case.ID != cmd.Case {
-			private = []Outbound{e.notice(in.User, in.Thread, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}), now)}
+			private = []Outbound{e.notice(st, "", e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}), now)}
 			return nil, nil
 		}
-		a := &act{e: e, ctx: ctx, in: in, cmd: cmd, conv: snap.Conv, c: snap.Case, ch: &Change{WakeUps: map[string]time.Time{}}, now: now}
-		if err := a.run(); err != nil {
-			return nil, err
-		}
+		a := &act{e: e, snap: snap, st: st, in: in, who: who, cmd: cmd, conv: snap.Conv, c: snap.Case, ch: &Change{WakeUps: map[string]time.Time{}}, now: now}
+		a.run()
 		if !a.dirty {
 			private = a.private
 			return nil, nil
@@ -88,19 +135,35 @@ func (e *Engine) handleStaff(ctx context.Context, in Inbound, dedupe string) (Re
 		return Receipt{ID: in.ID, Duplicate: dup}, err
 	}
 	if len(private) > 0 {
-		dup, err = e.update(ctx, "staff notice", staffScope(in.User), "", dedupe, func(*Snapshot, time.Time) (*Change, error) {
+		dup, err = e.update(ctx, "staff notice", LoadQuery{Customer: staffScope(who.ID), Dedupe: dedupe}, func(*Snapshot, time.Time) (*Change, error) {
 			return &Change{Outbox: private}, nil
 		})
 	}
 	return Receipt{ID: in.ID, Duplicate: dup}, err
 }
 
+// staffMsg is who wrote a staff message, and where: private notices go
+// back to the platform and thread it came from.
+type staffMsg struct {
+	in  Inbound
+	who Person
+}
+
+// notice returns a private notice for the writer of a staff message, in
+// the thread they wrote in (or the channel), on their platform.
+func (e *Engine) notice(st *staffMsg, caseID, text string, now time.Time) Outbound {
+	m := e.toTeam(caseID, st.in.Thread, KindNotice, text, now)
+	m.Channel = st.in.Channel
+	m.To, m.ToHandle = st.who.ID, st.in.User
+	return m
+}
+
 // private tells the staff member who wrote in something only they see.
-func (e *Engine) private(ctx context.Context, in Inbound, dedupe, caseID, text string) (Receipt, error) {
-	dup, err := e.update(ctx, "staff notice", staffScope(in.User), "", dedupe, func(_ *Snapshot, now time.Time) (*Change, error) {
-		return &Change{Outbox: []Outbound{e.notice(in.User, in.Thread, caseID, text, now)}}, nil
+func (e *Engine) private(ctx context.Context, st *staffMsg, dedupe, caseID, text string) (Receipt, error) {
+	dup, err := e.update(ctx, "staff notice", LoadQuery{Customer: staffScope(st.who.ID), Dedupe: dedupe}, func(_ *Snapshot, now time.Time) (*Change, error) {
+		return &Change{Outbox: []Outbound{e.notice(st, caseID, text, now)}}, nil
 	})
-	return Receipt{ID: in.ID, Duplicate: dup}, err
+	return Receipt{ID: st.in.ID, Duplicate: dup}, err
 }
 
 // usageText words a usage error with the command's usage line.
@@ -112,11 +175,14 @@ func (e *Engine) usageText(lang flows.Lang, u *UsageError) string {
 	return text + "\n" + e.say(lang, "notice.try_help", nil)
 }
 
-// act is one staff command being applied to one case.
+// act is one staff command being applied to one case. Everything it reads
+// is in the snapshot: deciding again after a conflict is safe.
 type act struct {
 	e    *Engine
-	ctx  context.Context
+	snap *Snapshot
+	st   *staffMsg
 	in   Inbound
+	who  Person
 	cmd  Command
 	conv *Conversation
 	c    *Case
@@ -129,12 +195,12 @@ type act struct {
 	convUsed bool
 }
 
-func (a *act) run() error {
+func (a *act) run() {
 	switch a.cmd.Verb {
 	case CmdClaim:
-		return a.claim()
+		a.claim()
 	case CmdSay:
-		if a.in.User == a.c.Owner {
+		if a.who.ID == a.c.Owner {
 			a.relay(a.cmd.Text)
 		} else {
 			a.note(a.cmd.Text, true)
@@ -148,7 +214,7 @@ func (a *act) run() error {
 	case CmdOffer:
 		a.offer()
 	case CmdHandover:
-		return a.handover()
+		a.handover()
 	case CmdEscalate:
 		a.escalate()
 	case CmdPromise:
@@ -158,18 +224,13 @@ func (a *act) run() error {
 	case CmdReopen:
 		a.reopen()
 	case CmdShow:
-		text, err := a.e.brief(a.ctx, a.c, a.cmd.Lang)
-		if err != nil {
-			return err
-		}
-		a.tell(text)
+		a.tell(a.e.brief(a.snap, a.c, a.cmd.Lang))
 	}
-	return nil
 }
 
 // tell adds a notice for the person who typed the command.
 func (a *act) tell(text string) {
-	a.private = append(a.private, a.e.notice(a.in.User, a.in.Thread, a.c.ID, text, a.now))
+	a.private = append(a.private, a.e.notice(a.st, a.c.ID, text, a.now))
 }
 
 // tellKey words a catalogue entry in the command's language and tells it.
@@ -186,7 +247,7 @@ func (a *act) thread(key string, data map[string]any) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	data["ID"], data["Who"] = a.c.ID, a.in.User
+	data["ID"], data["Who"] = a.c.ID, a.e.mention(a.who.ID)
 	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(a.c, a.e.teamSay(key, data), a.now))
 }
 
@@ -200,7 +261,7 @@ func (a *act) customer(key string, data map[string]any) {
 // changed commits the case with an event and its card updated.
 func (a *act) changed(what, detail string) {
 	a.dirty = true
-	a.e.changed(a.c, a.ch, a.now, a.in.User, what, detail)
+	a.e.changed(a.c, a.ch, a.now, a.who.ID, what, detail)
 }
 
 // mustOwn reports whether the person may act as the case's owner; when not,
@@ -208,13 +269,13 @@ func (a *act) changed(what, detail string) {
 func (a *act) mustOwn(sup bool) bool {
 	c := a.c
 	switch {
-	case a.in.User == c.Owner:
-	case sup && a.e.IsSupervisor(a.in.User) && c.Owner != "":
+	case a.who.ID == c.Owner:
+	case sup && a.who.Supervisor() && c.Owner != "":
 	case c.Owner == "":
 		a.tellKey("notice.claim_first", nil)
 		return false
 	default:
-		a.tellKey("notice.not_owner", map[string]any{"Owner": c.Owner})
+		a.tellKey("notice.not_owner", map[string]any{"Owner": a.e.mentionOn(a.in.Channel, c.Owner)})
 		return false
 	}
 	return true
@@ -230,38 +291,34 @@ func (a *act) mustBeActive() bool {
 }
 
 // claim makes the person the case's owner, if nobody is (P6).
-func (a *act) claim() error {
+func (a *act) claim() {
 	c := a.c
 	switch {
-	case c.Owner == a.in.User:
+	case c.Owner == a.who.ID:
 		a.tellKey("notice.already_yours", nil)
-		return nil
+		return
 	case c.Owner != "":
-		a.tellKey("notice.owned", map[string]any{"Owner": c.Owner})
-		return nil
+		a.tellKey("notice.owned", map[string]any{"Owner": a.e.mentionOn(a.in.Channel, c.Owner)})
+		return
 	case !a.mustBeActive():
-		return nil
+		return
 	}
-	c.Owner, c.Status = a.in.User, Claimed
+	c.Owner, c.Status = a.who.ID, Claimed
 	if c.ClaimedAt.IsZero() {
 		c.ClaimedAt = a.now
 	}
-	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
-	if err != nil {
-		return err
-	}
 	a.thread("team.claimed", nil)
-	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(c, brief, a.now))
-	a.customer("case.claimed", map[string]any{"Owner": c.Owner, "ID": c.ID})
+	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(c, a.e.brief(a.snap, c, a.e.cfg.TeamLang), a.now))
+	a.customer("case.claimed", map[string]any{"Owner": a.who.Name, "ID": c.ID})
 	a.changed(EvClaimed, "")
-	return nil
 }
 
 // relay sends the owner's words to the customer under the owner's name.
 func (a *act) relay(text string) {
 	c := a.c
-	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.CustomerID, Case: c.ID, Kind: KindText, Text: text, Staff: a.in.User, At: a.now})
-	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.in.User, ID: a.in.ID, Text: text}}})
+	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text,
+		Staff: a.who.Name, StaffID: a.who.ID, At: a.now})
+	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.who.ID, ID: a.in.ID, Text: text}}})
 	if a.in.Thread != c.ID {
 		// Written outside the thread: the thread shows it too.
 		a.thread("team.replied", map[string]any{"Text": text})
@@ -273,7 +330,7 @@ func (a *act) relay(text string) {
 	c.WaitingSince, c.NewsAt = time.Time{}, a.now
 	a.dirty = true
 	if first {
-		a.e.changed(c, a.ch, a.now, a.in.User, "first_reply", "")
+		a.e.changed(c, a.ch, a.now, a.who.ID, "first_reply", "")
 	} else {
 		a.e.save(c, a.ch, a.now)
 	}
@@ -284,17 +341,16 @@ func (a *act) relay(text string) {
 // the owner: they are told, once per case, that it stayed internal.
 func (a *act) note(text string, hint bool) {
 	c := a.c
-	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.in.User, ID: a.in.ID, Text: text, Internal: true}}})
+	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.who.ID, ID: a.in.ID, Text: text, Internal: true}}})
 	if a.in.Thread != c.ID {
 		a.thread("team.noted", map[string]any{"Text": text})
 	}
-	if hint && !slices.Contains(c.NoteHinted, a.in.User) {
-		c.NoteHinted = append(c.NoteHinted, a.in.User)
-		owner := c.Owner
-		if owner == "" {
+	if hint && !slices.Contains(c.NoteHinted, a.who.ID) {
+		c.NoteHinted = append(c.NoteHinted, a.who.ID)
+		if c.Owner == "" {
 			a.tellKey("notice.note_hint_unclaimed", nil)
 		} else {
-			a.tellKey("notice.note_hint", map[string]any{"Owner": owner})
+			a.tellKey("notice.note_hint", map[string]any{"Owner": a.e.mentionOn(a.in.Channel, c.Owner)})
 		}
 	}
 	a.dirty = true
@@ -308,9 +364,9 @@ func (a *act) offer() {
 		return
 	}
 	c := a.c
-	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.in.User, At: a.now}
+	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.who.ID, At: a.now}
 	c.Awaiting, c.AskedAt = AskPick, a.now
-	a.customer("case.offer", map[string]any{"Owner": c.Owner, "Options": a.e.optionLines(c, c.Lang)})
+	a.customer("case.offer", map[string]any{"Owner": a.who.Name, "Options": a.e.optionLines(c, c.Lang)})
 	a.thread("team.offered", map[string]any{"Options": a.e.optionLines(c, a.e.cfg.TeamLang)})
 	a.changed(EvOffered, strings.Join(a.cmd.Options, " | "))
 }
@@ -343,45 +399,40 @@ func (e *Engine) optionWords(c *Case, i int, lang flows.Lang) string {
 
 // handover passes the case to another staff member with a reason; the new
 // owner gets the whole case and the customer is told the new name.
-func (a *act) handover() error {
+func (a *act) handover() {
 	c := a.c
-	to, known := a.e.staffNamed(a.cmd.To)
+	to, known := a.e.cfg.People.Resolve(a.in.Channel, a.cmd.To)
 	switch {
 	case !a.mustBeActive():
-		return nil
+		return
 	case !known:
 		a.tellKey("notice.unknown_staff", map[string]any{"Name": a.cmd.To})
-		return nil
-	case to == c.Owner:
-		a.tellKey("notice.already_owner", map[string]any{"Owner": to})
-		return nil
-	case c.Owner == "" && !a.e.IsSupervisor(a.in.User):
+		return
+	case to.ID == c.Owner:
+		a.tellKey("notice.already_owner", map[string]any{"Owner": a.e.mentionOn(a.in.Channel, to.ID)})
+		return
+	case c.Owner == "" && !a.who.Supervisor():
 		a.tellKey("notice.claim_first", nil)
-		return nil
+		return
 	case c.Owner != "" && !a.mustOwn(true):
-		return nil
+		return
 	}
 	from := c.Owner
-	c.Owner = to
+	c.Owner = to.ID
 	if c.Status == Open {
 		c.Status = Claimed
 	}
 	if c.ClaimedAt.IsZero() {
 		c.ClaimedAt = a.now
 	}
-	brief, err := a.e.brief(a.ctx, c, a.e.cfg.TeamLang)
-	if err != nil {
-		return err
-	}
 	if from != "" {
 		c.Handovers++
 	}
-	a.thread("team.handover", map[string]any{"To": to, "Reason": a.cmd.Text})
-	dm := a.e.teamSay("dm.handover", map[string]any{"ID": c.ID, "From": a.in.User, "Reason": a.cmd.Text}) + "\n\n" + brief
-	a.ch.Outbox = append(a.ch.Outbox, a.e.toStaff(to, c.ID, dm, a.now))
-	a.customer("case.handover", map[string]any{"Owner": to})
-	a.changed(EvHandover, fmt.Sprintf("%s → %s: %s", from, to, a.cmd.Text))
-	return nil
+	a.thread("team.handover", map[string]any{"To": a.e.mention(to.ID), "Reason": a.cmd.Text})
+	dm := a.e.teamSay("dm.handover", map[string]any{"ID": c.ID, "From": a.e.mention(a.who.ID), "Reason": a.cmd.Text}) + "\n\n" + a.e.brief(a.snap, c, a.e.cfg.TeamLang)
+	a.ch.Outbox = append(a.ch.Outbox, a.e.toStaff(to.ID, c.ID, dm, a.now))
+	a.customer("case.handover", map[string]any{"Owner": to.Name})
+	a.changed(EvHandover, fmt.Sprintf("%s → %s: %s", from, to.ID, a.cmd.Text))
 }
 
 // escalate alerts the supervisors with the case and the reason.
@@ -392,12 +443,17 @@ func (a *act) escalate() {
 		c.Priority = High
 	}
 	a.e.alertSupervisors(c, a.ch, a.e.teamSay("team.escalated", map[string]any{
-		"ID": c.ID, "Who": a.in.User, "Reason": a.cmd.Text, "Summary": c.Summary, "Owner": a.e.ownerWords(c),
+		"ID": c.ID, "Who": a.e.mention(a.who.ID), "Reason": a.cmd.Text, "Summary": c.Summary, "Owner": a.e.ownerWords(c),
 	}), a.now)
-	if len(a.e.cfg.Supervisors) == 0 {
+	sups := a.e.cfg.People.Supervisors()
+	if len(sups) == 0 {
 		a.tellKey("notice.no_supervisors", nil)
 	} else {
-		a.tellKey("notice.escalated", map[string]any{"Supervisors": strings.Join(a.e.cfg.Supervisors, ", ")})
+		var names []string
+		for _, p := range sups {
+			names = append(names, a.e.mentionOn(a.in.Channel, p.ID))
+		}
+		a.tellKey("notice.escalated", map[string]any{"Supervisors": strings.Join(names, ", ")})
 	}
 	a.changed(EvEscalated, a.cmd.Text)
 }
@@ -410,8 +466,8 @@ func (a *act) promise() {
 	}
 	c := a.c
 	due := a.cmd.Due.In(a.e.cfg.Location)
-	c.Promise = &Promise{Due: due, Text: a.cmd.DueText, By: a.in.User, At: a.now}
-	a.customer("case.promise", map[string]any{"Owner": c.Owner, "When": a.e.clockWords(c.Lang, due, a.now)})
+	c.Promise = &Promise{Due: due, Text: a.cmd.DueText, By: a.who.ID, At: a.now}
+	a.customer("case.promise", map[string]any{"Owner": a.e.nameOf(c.Owner), "When": a.e.clockWords(c.Lang, due, a.now)})
 	a.thread("team.promised", map[string]any{"When": a.e.clockWords(a.e.cfg.TeamLang, due, a.now)})
 	a.changed(EvPromised, due.Format(time.RFC3339))
 }
@@ -427,11 +483,11 @@ func (a *act) resolve() {
 		a.tellKey("notice.already_resolved", nil)
 		return
 	}
-	c.Resolution = &Resolution{Category: a.cmd.Category, Cause: a.cmd.Cause, Done: a.cmd.Text, Action: a.cmd.Action, By: a.in.User, At: a.now}
+	c.Resolution = &Resolution{Category: a.cmd.Category, Cause: a.cmd.Cause, Done: a.cmd.Text, Action: a.cmd.Action, By: a.who.ID, At: a.now}
 	c.Status, c.ResolvedAt = Resolved, a.now
 	c.Awaiting, c.AskedAt = AskSolved, a.now
 	c.WaitingSince = time.Time{}
-	a.customer("case.resolved_ask", map[string]any{"Owner": c.Owner})
+	a.customer("case.resolved_ask", map[string]any{"Owner": a.e.nameOf(c.Owner)})
 	a.thread("team.resolved", map[string]any{
 		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
 		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),
@@ -449,7 +505,7 @@ func (a *act) reopen() {
 		return
 	}
 	a.convUsed = true
-	a.e.reopen(a.conv, c, a.ch, a.now, a.in.User, "")
+	a.e.reopen(a.conv, c, a.ch, a.now, a.who.ID, "")
 	a.dirty = true
 }
 
@@ -469,13 +525,17 @@ func (e *Engine) reopen(conv *Conversation, c *Case, ch *Change, now time.Time, 
 	c.ResolvedAt, c.ClosedAt = time.Time{}, time.Time{}
 	c.CustomerConfirmed = false
 	c.WaitingSince = now
-	text := e.teamSay("team.reopened", map[string]any{"ID": c.ID, "Who": who, "Owner": e.ownerWords(c), "Reason": reason})
+	whoWords := who
+	if who != "customer" {
+		whoWords = e.mention(who)
+	}
+	text := e.teamSay("team.reopened", map[string]any{"ID": c.ID, "Who": whoWords, "Owner": e.ownerWords(c), "Reason": reason})
 	ch.Outbox = append(ch.Outbox, e.inThread(c, text, now))
 	if c.Owner != "" && c.Owner != who {
 		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
 	}
 	if c.Owner != "" {
-		e.caseSaysVaried(conv, c, ch, "case.reopened", map[string]any{"Owner": c.Owner, "ID": c.ID}, now)
+		e.caseSaysVaried(conv, c, ch, "case.reopened", map[string]any{"Owner": e.nameOf(c.Owner), "ID": c.ID}, now)
 	} else {
 		e.caseSaysVaried(conv, c, ch, "case.reopened_waiting", map[string]any{"ID": c.ID}, now)
 	}
@@ -491,37 +551,34 @@ func (e *Engine) ownerWords(c *Case) string {
 	if c.Owner == "" {
 		return e.teamSay("team.nobody", nil)
 	}
-	return c.Owner
+	return e.mention(c.Owner)
 }
 
 // brief is everything an owner needs to act without asking the customer
 // anything again: the card, the full transcript and the customer's earlier
-// cases.
-func (e *Engine) brief(ctx context.Context, c *Case, lang flows.Lang) (string, error) {
-	tx, err := e.store.Transcript(ctx, c.Customer, c.Session)
-	if err != nil {
-		return "", fmt.Errorf("brief: %w", err)
-	}
-	others, err := e.store.CustomerCases(ctx, c.Customer)
-	if err != nil {
-		return "", fmt.Errorf("brief: %w", err)
-	}
+// cases, read from the snapshot (loaded with LoadQuery.Transcript and
+// Cases).
+func (e *Engine) brief(snap *Snapshot, c *Case, lang flows.Lang) string {
 	var b strings.Builder
 	b.WriteString(e.cardText(c))
 	b.WriteString("\n\n")
 	b.WriteString(e.say(lang, "brief.transcript", nil))
-	for _, en := range tx {
+	for _, en := range snap.Transcript {
 		b.WriteByte('\n')
 		b.WriteString(e.transcriptLine(lang, c, en))
 	}
 	var earlier []string
-	for _, o := range others {
+	for _, o := range snap.Cases {
 		if o.ID == c.ID {
 			continue
 		}
+		owner := ""
+		if o.Owner != "" {
+			owner = e.mention(o.Owner)
+		}
 		earlier = append(earlier, e.say(lang, "brief.earlier_case", map[string]any{
 			"ID": o.ID, "Opened": o.Opened.In(e.cfg.Location).Format("2006-01-02"),
-			"Status": e.say(lang, "status."+string(o.Status), nil), "Summary": o.Summary, "Owner": o.Owner,
+			"Status": e.say(lang, "status."+string(o.Status), nil), "Summary": o.Summary, "Owner": owner,
 		}))
 	}
 	b.WriteString("\n\n")
@@ -539,14 +596,18 @@ func (e *Engine) brief(ctx context.Context, c *Case, lang flows.Lang) (string, e
 		b.WriteString(e.say(lang, "brief.history", nil))
 		for _, ev := range c.History {
 			b.WriteString("\n")
-			line := ev.At.In(e.cfg.Location).Format("01-02 15:04") + " " + ev.Who + " " + ev.What
+			who := ev.Who
+			if _, ok := e.cfg.People.Get(who); ok {
+				who = e.nameOf(who)
+			}
+			line := ev.At.In(e.cfg.Location).Format("01-02 15:04") + " " + who + " " + ev.What
 			if ev.Detail != "" {
 				line += ": " + ev.Detail
 			}
 			b.WriteString(line)
 		}
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // transcriptLine writes one transcript entry for staff.
@@ -556,7 +617,7 @@ func (e *Engine) transcriptLine(lang flows.Lang, c *Case, en Entry) string {
 	case FromBot:
 		who = e.say(lang, "brief.bot", nil)
 	case FromStaff:
-		who = en.Staff
+		who = e.nameOf(en.Staff)
 		if en.Internal {
 			who += " " + e.say(lang, "brief.internal", nil)
 		}
@@ -583,9 +644,9 @@ func (e *Engine) listing(ctx context.Context, who string, cmd Command, now time.
 		if cmd.Verb == CmdMine && c.Owner != who {
 			continue
 		}
-		owner := c.Owner
-		if owner == "" {
-			owner = e.say(lang, "team.nobody", nil)
+		owner := e.say(lang, "team.nobody", nil)
+		if c.Owner != "" {
+			owner = e.mention(c.Owner)
 		}
 		lines = append(lines, e.say(lang, "list.line", map[string]any{
 			"ID": c.ID, "Priority": e.say(lang, "priority."+string(c.Priority), nil), "Urgent": c.Urgent,

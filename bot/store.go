@@ -22,6 +22,32 @@ type Snapshot struct {
 	// Seen is set when the message id passed to the load was already
 	// committed: the message is a duplicate and must change nothing.
 	Seen bool
+	// NextCase is the case number reserved for the customer's next case
+	// (Store.ReserveCaseID), "" when none is. The commit that writes a case
+	// with this number uses the reservation up.
+	NextCase string
+	// Transcript is the transcript of Case's session, when the load asked
+	// for it (LoadQuery.Transcript).
+	Transcript []Entry
+	// Cases are every case of the customer, oldest first, when the load
+	// asked for them (LoadQuery.Cases).
+	Cases []*Case
+}
+
+// LoadQuery names what one decision reads: a customer's conversation and
+// one of their cases, and, when the decision needs them, the case's
+// transcript and the customer's other cases, all at one version.
+type LoadQuery struct {
+	Customer string
+	// Case names the case; "" means the conversation's open case.
+	Case string
+	// Dedupe, when not empty, is checked against the remembered message
+	// ids (Snapshot.Seen).
+	Dedupe string
+	// Transcript asks for the transcript of the case's session; Cases for
+	// every case of the customer.
+	Transcript bool
+	Cases      bool
 }
 
 // TranscriptAppend adds entries to one of a customer's transcripts.
@@ -69,17 +95,26 @@ type OutboxItem struct {
 	Message  Outbound
 }
 
+// DeadLetter is a message a platform refused for good, kept for people to
+// look at and, if they choose, send again by other means.
+type DeadLetter struct {
+	Message Outbound  `json:"message"`
+	Reason  string    `json:"reason"`
+	At      time.Time `json:"at"`
+}
+
 // Store keeps conversations, cases, transcripts, the outbox and the
 // de-duplication memory. bot/redisstore implements it on Redis.
 type Store interface {
-	// Load reads the customer's conversation and a case in one round trip.
-	// caseID names the case; "" means the conversation's open case. dedupe,
-	// when not empty, is checked against the remembered message ids.
-	Load(ctx context.Context, customer, caseID, dedupe string) (*Snapshot, error)
+	// Load reads what q names in one round trip, at one version.
+	Load(ctx context.Context, q LoadQuery) (*Snapshot, error)
 	// CustomerOf returns the customer key a case belongs to, or ENOTFOUND.
 	CustomerOf(ctx context.Context, caseID string) (string, error)
-	// NextCaseID allocates a new, never reused, case number.
-	NextCaseID(ctx context.Context) (string, error)
+	// ReserveCaseID reserves a new, never reused, case number for the
+	// customer's next case, or returns the one already reserved. A
+	// decision that opens a case uses Snapshot.NextCase, so a commit
+	// retried after a conflict never burns a number.
+	ReserveCaseID(ctx context.Context, customer string) (string, error)
 	// Commit applies the change atomically: all of it or, on ErrConflict or
 	// ErrDuplicate, none of it.
 	Commit(ctx context.Context, c *Change) error
@@ -101,6 +136,25 @@ type Store interface {
 	ReadOutbox(ctx context.Context, channel, consumer string, max int, block time.Duration) ([]OutboxItem, error)
 	// AckOutbox removes delivered messages from the channel's outbox.
 	AckOutbox(ctx context.Context, channel string, streamIDs ...string) error
+	// Delivered records that a queued message reached the platform as
+	// platformRef ("" when the platform gave none): it remembers the
+	// reference under the message's Ref (a card) and, for a message about
+	// a case, maps the reference back to the case (CaseOfRef), and
+	// acknowledges the message; in one round trip.
+	Delivered(ctx context.Context, channel string, it OutboxItem, platformRef string) error
+	// DeadLetter moves a message the platform refused for good from the
+	// channel's outbox to its dead-letter list, with the reason.
+	DeadLetter(ctx context.Context, channel string, it OutboxItem, reason string) error
+	// DeadLetters returns up to max messages of the channel's dead-letter
+	// list, oldest first.
+	DeadLetters(ctx context.Context, channel string, max int) ([]DeadLetter, error)
+	// Address returns the customer's current address on the platform
+	// (the one their latest inbound message there came from), or "" when
+	// none is known.
+	Address(ctx context.Context, customer, platform string) (string, error)
+	// CaseOfRef returns the case a platform reference (of a message the
+	// bot posted about a case) belongs to, or "" when it is not known.
+	CaseOfRef(ctx context.Context, channel, platformRef string) (string, error)
 	// SetRef remembers the platform's reference for a named message (for
 	// example the Slack timestamp of case 42's card).
 	SetRef(ctx context.Context, channel, ref, value string) error
@@ -111,21 +165,4 @@ type Store interface {
 	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	// Release gives the named lease up if holder holds it.
 	Release(ctx context.Context, name, holder string) error
-}
-
-// FeedEntry is one numbered entry of a Feed.
-type FeedEntry struct {
-	Seq  int64
-	Data []byte
-}
-
-// Feed is a numbered, append-only log kept by the store, which long-polling
-// clients read: the web channel's mailboxes and team feed. Numbers start at 1
-// and have no gaps.
-type Feed interface {
-	// Append adds data to the named log unless an entry with the same id was
-	// appended before, and returns the entry's number either way.
-	Append(ctx context.Context, log, id string, data []byte) (int64, error)
-	// Read returns up to max entries numbered after `after`, oldest first.
-	Read(ctx context.Context, log string, after int64, max int) ([]FeedEntry, error)
 }

@@ -160,11 +160,11 @@ func seedCase(t *testing.T, eng *bot.Engine, store *redisstore.Store, user strin
 	t.Helper()
 	ctx := context.Background()
 	customer := bot.CustomerKey("web", user)
-	id, err := store.NextCaseID(ctx)
+	id, err := store.ReserveCaseID(ctx, customer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := store.Load(ctx, customer, "", "")
+	snap, err := store.Load(ctx, bot.LoadQuery{Customer: customer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestTimedLifeOfACase(t *testing.T) {
 	toAmy := func() []bot.Outbound {
 		var msgs []bot.Outbound
 		for _, m := range out.read() {
-			if m.Audience == bot.ToCustomer && m.Customer == "amy" {
+			if m.Audience == bot.ToCustomer && m.Customer == "web:amy" {
 				msgs = append(msgs, m)
 			}
 		}
@@ -245,7 +245,7 @@ func TestTimedLifeOfACase(t *testing.T) {
 	waitUntil(t, 3*time.Second, "the bot's first answer", func() bool { return len(toAmy()) >= 1 })
 	var caseID string
 	waitUntil(t, 5*time.Second, "the abandoned intake to open a case", func() bool {
-		snap, err := n.store.Load(ctx, "web:amy", "", "")
+		snap, err := n.store.Load(ctx, bot.LoadQuery{Customer: "web:amy"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -598,7 +598,7 @@ func TestReconcileRepairsALostWakeUp(t *testing.T) {
 	waitUntil(t, 3*time.Second, "the repaired case's nudge", hasTimed(t, n.eng, lost2, bot.TimedOwnerNudge, lostAt))
 
 	// A case written with no wake-up at all (Wake zero) is repaired too.
-	snap, err := n.store.Load(ctx, "web:lou", lost, "")
+	snap, err := n.store.Load(ctx, bot.LoadQuery{Customer: "web:lou", Case: lost})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,7 +689,7 @@ func TestAbandonedIntakeRemindsOnceThenOpensTheCase(t *testing.T) {
 func saidTo(out []bot.Outbound, user string) []bot.Outbound {
 	var keep []bot.Outbound
 	for _, m := range out {
-		if m.Audience == bot.ToCustomer && m.Customer == user {
+		if m.Audience == bot.ToCustomer && m.Customer == "web:"+user {
 			keep = append(keep, m)
 		}
 	}

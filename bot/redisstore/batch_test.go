@@ -51,7 +51,7 @@ func TestBatchedReadsAnswerEachCaller(t *testing.T) {
 						errs <- fmt.Errorf("round %d: CustomerOf(%s) = %q, %v", round, id, customer, err)
 						return
 					}
-					snap, err := fresh.Load(ctx, customer, id, "")
+					snap, err := fresh.Load(ctx, bot.LoadQuery{Customer: customer, Case: id})
 					switch {
 					case err != nil:
 						errs <- fmt.Errorf("round %d: Load(%s): %v", round, customer, err)

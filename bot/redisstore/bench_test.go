@@ -78,7 +78,7 @@ func BenchmarkLoadCommit(b *testing.B) {
 
 			message := func(cust string, n int) error {
 				id := fmt.Sprintf("wm-%d", n)
-				snap, err := s.Load(ctx, cust, "", id)
+				snap, err := s.Load(ctx, bot.LoadQuery{Customer: cust, Dedupe: id})
 				if err != nil {
 					return err
 				}

@@ -1,6 +1,6 @@
 // Package redisstore keeps complaintbot's state in Redis: it implements
 // bot.Store (conversations, cases, transcripts, the outbox, de-duplication)
-// and bot.Feed (the numbered logs the web channel long-polls).
+// and the numbered logs the web channel long-polls (web.Feed).
 //
 // It decides nothing. The engine loads a Snapshot, computes a Change and
 // hands it back; the store checks and applies it atomically.

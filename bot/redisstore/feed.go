@@ -26,8 +26,9 @@ func (s *Store) Append(ctx context.Context, log, id string, data []byte) (int64,
 }
 
 // Read returns up to max entries of the log numbered after `after`, oldest
-// first, in one round trip; none when there are none yet.
-func (s *Store) Read(ctx context.Context, log string, after int64, max int) ([]bot.FeedEntry, error) {
+// first, in one round trip; none when there are none yet. Entry i of the
+// answer is number after+1+i: numbers have no gaps.
+func (s *Store) Read(ctx context.Context, log string, after int64, max int) ([][]byte, error) {
 	const op = "redisstore.Read"
 	if max < 1 {
 		return nil, bot.Errorf(bot.EINVALID, op, "max must be at least 1, not %d", max)
@@ -42,9 +43,9 @@ func (s *Store) Read(ctx context.Context, log string, after int64, max int) ([]b
 	if len(vals) == 0 {
 		return nil, nil
 	}
-	out := make([]bot.FeedEntry, len(vals))
+	out := make([][]byte, len(vals))
 	for i, v := range vals {
-		out[i] = bot.FeedEntry{Seq: after + int64(i) + 1, Data: []byte(v)}
+		out[i] = []byte(v)
 	}
 	return out, nil
 }

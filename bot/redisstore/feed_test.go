@@ -57,8 +57,8 @@ func TestFeed(t *testing.T) {
 						t.Fatal(err)
 					}
 					var seqs []int64
-					for _, e := range entries {
-						seqs = append(seqs, e.Seq)
+					for i := range entries {
+						seqs = append(seqs, max(tc.after, 0)+int64(i)+1)
 					}
 					if !reflect.DeepEqual(seqs, tc.want) {
 						t.Errorf("Read(after %d, max %d) = %v, want %v", tc.after, tc.max, seqs, tc.want)
@@ -66,8 +66,8 @@ func TestFeed(t *testing.T) {
 				})
 			}
 			entries, _ := s.Read(ctx, "team", 0, 1)
-			if want := (bot.FeedEntry{Seq: 1, Data: []byte("data a")}); !reflect.DeepEqual(entries[0], want) {
-				t.Errorf("entry 1 = %+v, want %+v", entries[0], want)
+			if want := "data a"; string(entries[0]) != want {
+				t.Errorf("entry 1 = %q, want %q", entries[0], want)
 			}
 			if _, err := s.Read(ctx, "team", 0, 0); bot.ErrorCode(err) != bot.EINVALID {
 				t.Errorf("max 0: %v, want EINVALID", err)
@@ -103,8 +103,8 @@ func TestFeed(t *testing.T) {
 				t.Fatalf("read %d entries, %v", len(entries), err)
 			}
 			for i, seq := range seqs {
-				if string(entries[seq-1].Data) != itoa(i) {
-					t.Errorf("entry %d holds %q, appended %d", seq, entries[seq-1].Data, i)
+				if string(entries[seq-1]) != itoa(i) {
+					t.Errorf("entry %d holds %q, appended %d", seq, entries[seq-1], i)
 				}
 			}
 		})

@@ -61,7 +61,7 @@ func ctxT(t testing.TB) context.Context {
 
 func mustLoad(t testing.TB, s *Store, customer, caseID, dedupe string) *bot.Snapshot {
 	t.Helper()
-	snap, err := s.Load(ctxT(t), customer, caseID, dedupe)
+	snap, err := s.Load(ctxT(t), bot.LoadQuery{Customer: customer, Case: caseID, Dedupe: dedupe})
 	if err != nil {
 		t.Fatalf("Load(%q, %q, %q): %v", customer, caseID, dedupe, err)
 	}
@@ -153,7 +153,7 @@ func sampleCase(id, customer string, status bot.Status, opened time.Time) *bot.C
 func commitRetry(t testing.TB, s *Store, customer string, f func(snap *bot.Snapshot) *bot.Change) (conflicts int) {
 	t.Helper()
 	for {
-		snap, err := s.Load(ctxT(t), customer, "", "")
+		snap, err := s.Load(ctxT(t), bot.LoadQuery{Customer: customer})
 		if err != nil {
 			t.Error(err)
 			return conflicts

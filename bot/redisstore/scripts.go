@@ -17,10 +17,11 @@ import "github.com/redis/go-redis/v9"
 // ARGV[1]  case id; "" for the conversation's open case (field open)
 // ARGV[2]  "1" to report whether KEYS[2] exists, "" not to look
 //
-// Returns {version, conv, case, seen}: version is an integer (0 for a new
-// customer), conv and case are JSON or nil, seen is 0 or 1.
+// Returns {version, conv, case, seen, next}: version is an integer (0 for a
+// new customer), conv and case are JSON or nil, seen is 0 or 1, next is the
+// case number reserved for the customer's next case or nil.
 var loadScript = redis.NewScript(`
-local h = redis.call('HMGET', KEYS[1], 'v', 'conv', 'open')
+local h = redis.call('HMGET', KEYS[1], 'v', 'conv', 'open', 'next')
 local id = ARGV[1]
 if id == '' then id = h[3] end
 local c = false
@@ -31,7 +32,54 @@ local seen = 0
 if ARGV[2] == '1' then
   seen = redis.call('EXISTS', KEYS[2])
 end
-return {tonumber(h[1] or '0'), h[2], c, seen}
+return {tonumber(h[1] or '0'), h[2], c, seen, h[4]}
+`)
+
+// extrasScript reads, at the version a load saw, what some decisions need
+// besides the conversation and the case: the case's transcript and every
+// case of the customer.
+//
+// KEYS[1]  customer hash            <p>:{c:<customer>}:h
+// KEYS[2]  transcript list          <p>:{c:<customer>}:tx:<session>
+// ARGV[1]  the version the load saw
+// ARGV[2]  "1" to read the transcript
+// ARGV[3]  "1" to read the cases
+//
+// Returns {0} when the version moved since the load, or {1, entries, hash}:
+// entries the transcript's JSON entries (empty unless asked), hash the
+// customer hash as field, value pairs (empty unless asked).
+var extrasScript = redis.NewScript(`
+local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if v ~= tonumber(ARGV[1]) then
+  return {0}
+end
+local tx, all = {}, {}
+if ARGV[2] == '1' then
+  tx = redis.call('LRANGE', KEYS[2], 0, -1)
+end
+if ARGV[3] == '1' then
+  all = redis.call('HGETALL', KEYS[1])
+end
+return {1, tx, all}
+`)
+
+// reserveScript reserves the number of a customer's next case, or returns
+// the one already reserved.
+//
+// KEYS[1]  customer hash            <p>:{c:<customer>}:h (field next)
+// KEYS[2]  case number sequence     <p>:caseseq
+//
+// Returns the reserved number, as a string. The version is not bumped: a
+// reservation only ever goes from none to a number, and the commit that
+// writes the case with that number removes it.
+var reserveScript = redis.NewScript(`
+local n = redis.call('HGET', KEYS[1], 'next')
+if n then
+  return n
+end
+n = tostring(redis.call('INCR', KEYS[2]))
+redis.call('HSET', KEYS[1], 'next', n)
+return n
 `)
 
 // Result codes of commitScript below zero.
@@ -62,9 +110,11 @@ const (
 // customer leaves the pending set), "2" when it is replaced and still
 // needs a wake-up (its customer joins the pending set)
 // ARGV[7]  conversation JSON      ARGV[8]  its open case id ("" for none)
-// ARGV[9..] four counted lists, each a count n followed by n records:
+// ARGV[9..] five counted lists, each a count n followed by n records:
 //
-//	cases:       id, case JSON, KEYS index of its status set, Opened (Unix ms)
+//	addresses:   platform, address (field addr:<platform>), written with the conversation
+//	cases:       id, case JSON, KEYS index of its status set, Opened (Unix ms);
+//	             a case whose id is the reserved number (field next) uses the reservation up
 //	transcripts: KEYS index of the list, entry count e, e entry JSONs
 //	outbox:      KEYS index of the stream, message JSON (stored in field m)
 //	wake-ups:    name, due (Unix ms), or "" to clear the wake-up
@@ -85,6 +135,9 @@ end
 local customer = ARGV[4]
 local nstatus = tonumber(ARGV[5])
 local i = 9
+local naddr = tonumber(ARGV[i])
+local addr = i + 1
+i = i + 1 + 2 * naddr
 local ncases = tonumber(ARGV[i])
 i = i + 1
 for k = 0, ncases - 1 do
@@ -101,9 +154,16 @@ if ARGV[6] ~= '' then
   else
     redis.call('SREM', KEYS[5 + nstatus], customer)
   end
+  for k = 0, naddr - 1 do
+    redis.call('HSET', KEYS[1], 'addr:' .. ARGV[addr + 2 * k], ARGV[addr + 2 * k + 1])
+  end
 end
+local reserved = redis.call('HGET', KEYS[1], 'next')
 for k = 1, ncases do
   local id, sk = ARGV[i], tonumber(ARGV[i + 2])
+  if reserved == id then
+    redis.call('HDEL', KEYS[1], 'next')
+  end
   redis.call('HSET', KEYS[1], 'case:' .. id, ARGV[i + 1])
   redis.call('HSET', KEYS[3], id, customer)
   for s = 5, 4 + nstatus do

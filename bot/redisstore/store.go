@@ -44,7 +44,8 @@ type Options struct {
 	ClaimAfter time.Duration
 }
 
-// Store is bot.Store and bot.Feed on Redis. It is safe for concurrent use,
+// Store is bot.Store, and the numbered feeds the web channel reads
+// (web.Feed), on Redis. It is safe for concurrent use,
 // and any number of Stores (in any number of processes) may share one Redis.
 type Store struct {
 	rdb  redis.UniversalClient
@@ -64,10 +65,7 @@ type Store struct {
 	cursors map[string]string // outbox stream → where the next XAUTOCLAIM starts
 }
 
-var (
-	_ bot.Store = (*Store)(nil)
-	_ bot.Feed  = (*Store)(nil)
-)
+var _ bot.Store = (*Store)(nil)
 
 // New returns a Store on rdb, which must reach a single Redis primary
 // (standalone, or through Sentinel); see the package documentation.
@@ -171,33 +169,54 @@ func flag(b bool) string {
 	return ""
 }
 
-// Load reads the customer's version, conversation and one case (caseID, or
-// the conversation's open case when caseID is ""), and whether the message
-// id dedupe was committed before, in one round trip. A customer never seen
-// has version 0 and no conversation.
-func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot.Snapshot, error) {
+// Load reads the customer's version, conversation, reserved case number
+// and one case (q.Case, or the conversation's open case when it is ""),
+// and whether the message id q.Dedupe was committed before, in one round
+// trip. When q asks for the case's transcript or the customer's cases, a
+// second round trip reads them at the same version (a commit in between
+// makes Load start again). A customer never seen has version 0 and no
+// conversation.
+func (s *Store) Load(ctx context.Context, q bot.LoadQuery) (*bot.Snapshot, error) {
 	const op = "redisstore.Load"
-	if customer == "" {
+	if q.Customer == "" {
 		return nil, bot.Errorf(bot.EINVALID, op, "no customer")
 	}
-	dk, check := s.dedupeKey(customer, dedupe)
+	for attempt := 0; ; attempt++ {
+		snap, err := s.load(ctx, q)
+		if err != nil || !(q.Transcript || q.Cases) || snap.Seen {
+			return snap, err
+		}
+		ok, err := s.extras(ctx, q, snap)
+		if err != nil || ok {
+			return snap, err
+		}
+		if attempt >= 50 {
+			return nil, &bot.Error{Code: bot.ECONFLICT, Op: op, Message: "too much contention; try again"}
+		}
+	}
+}
+
+func (s *Store) load(ctx context.Context, q bot.LoadQuery) (*bot.Snapshot, error) {
+	const op = "redisstore.Load"
+	customer := q.Customer
+	dk, check := s.dedupeKey(customer, q.Dedupe)
 	// Wake-ups (no message id) come by the thousand when many fall due
 	// at once: their loads are batched. A message's load goes straight
 	// out: a person is waiting for it, and batching lengthens its tail.
 	var res []any
 	var err error
-	if dedupe == "" {
+	if q.Dedupe == "" {
 		var cmd redis.Cmder
-		if cmd, err = s.reads.do(ctx, evalLoad([]string{s.customerHash(customer), dk}, caseID, flag(check))); err == nil {
+		if cmd, err = s.reads.do(ctx, evalLoad([]string{s.customerHash(customer), dk}, q.Case, flag(check))); err == nil {
 			res, err = cmd.(*redis.Cmd).Slice()
 		}
 	} else {
-		res, err = loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, caseID, flag(check)).Slice()
+		res, err = loadScript.Run(ctx, s.rdb, []string{s.customerHash(customer), dk}, q.Case, flag(check)).Slice()
 	}
 	if err != nil {
 		return nil, internalError(op, err)
 	}
-	if len(res) != 4 {
+	if len(res) != 5 {
 		return nil, internalError(op, fmt.Errorf("load script returned %d values", len(res)))
 	}
 	snap := &bot.Snapshot{Customer: customer}
@@ -222,7 +241,62 @@ func (s *Store) Load(ctx context.Context, customer, caseID, dedupe string) (*bot
 		return nil, internalError(op, err)
 	}
 	snap.Seen = seen == 1
+	snap.NextCase, _ = res[4].(string)
 	return snap, nil
+}
+
+// extras adds the transcript and cases q asks for to snap, read at snap's
+// version; it reports false when the version moved since.
+func (s *Store) extras(ctx context.Context, q bot.LoadQuery, snap *bot.Snapshot) (bool, error) {
+	const op = "redisstore.Load"
+	session := 0
+	if snap.Case != nil {
+		session = snap.Case.Session
+	}
+	wantTx := q.Transcript && snap.Case != nil
+	res, err := extrasScript.Run(ctx, s.rdb, []string{s.customerHash(q.Customer), s.transcriptKey(q.Customer, session)},
+		strconv.FormatInt(snap.Version, 10), flag(wantTx), flag(q.Cases)).Slice()
+	if err != nil {
+		return false, internalError(op, err)
+	}
+	if ok, _ := toInt(res[0]); ok != 1 || len(res) != 3 {
+		return false, nil
+	}
+	if tx, _ := res[1].([]any); len(tx) > 0 {
+		snap.Transcript = make([]bot.Entry, len(tx))
+		for i, v := range tx {
+			b, _ := v.(string)
+			if err := gojson.UnmarshalNoEscape([]byte(b), &snap.Transcript[i]); err != nil {
+				return false, internalError(op, fmt.Errorf("decode transcript %d of %s, entry %d: %w", session, q.Customer, i, err))
+			}
+		}
+	}
+	if all, _ := res[2].([]any); len(all) > 0 {
+		for i := 0; i+1 < len(all); i += 2 {
+			f, _ := all[i].(string)
+			b, _ := all[i+1].(string)
+			if !strings.HasPrefix(f, "case:") {
+				continue
+			}
+			k := new(bot.Case)
+			if err := gojson.UnmarshalNoEscape([]byte(b), k); err != nil {
+				return false, internalError(op, fmt.Errorf("decode %s of %s: %w", f, q.Customer, err))
+			}
+			snap.Cases = append(snap.Cases, k)
+		}
+		sortCases(snap.Cases)
+	}
+	return true, nil
+}
+
+// sortCases orders cases oldest first, by Opened and then by number.
+func sortCases(cs []*bot.Case) {
+	sort.Slice(cs, func(i, j int) bool {
+		if !cs[i].Opened.Equal(cs[j].Opened) {
+			return cs[i].Opened.Before(cs[j].Opened)
+		}
+		return lessID(cs[i].ID, cs[j].ID)
+	})
 }
 
 func toInt(v any) (int64, error) {
@@ -263,14 +337,17 @@ func (s *Store) CustomerOf(ctx context.Context, id string) (string, error) {
 	return c, nil
 }
 
-// NextCaseID allocates a new case number ("1", "2", …). Numbers are never
-// reused, even when the case that would have had one is never committed.
-func (s *Store) NextCaseID(ctx context.Context) (string, error) {
-	n, err := s.rdb.Incr(ctx, s.seqKey).Result()
+// ReserveCaseID reserves the number of the customer's next case ("1", "2",
+// …) and returns it, or returns the number already reserved; one round
+// trip. Numbers are never reused, and a reservation lasts until a case with
+// that number is committed, so a decision retried after a conflict opens
+// its case with the same number.
+func (s *Store) ReserveCaseID(ctx context.Context, customer string) (string, error) {
+	n, err := reserveScript.Run(ctx, s.rdb, []string{s.customerHash(customer), s.seqKey}).Text()
 	if err != nil {
-		return "", internalError("redisstore.NextCaseID", err)
+		return "", internalError("redisstore.ReserveCaseID", err)
 	}
-	return strconv.FormatInt(n, 10), nil
+	return n, nil
 }
 
 // Commit applies the change atomically in one round trip: all of it, or
@@ -322,8 +399,17 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 			replaced = "2"
 		}
 		args = append(args, replaced, string(b), c.Conv.Case)
+		platforms := make([]string, 0, len(c.Conv.Addresses))
+		for p := range c.Conv.Addresses {
+			platforms = append(platforms, p)
+		}
+		sort.Strings(platforms)
+		args = append(args, strconv.Itoa(len(platforms)))
+		for _, p := range platforms {
+			args = append(args, p, c.Conv.Addresses[p])
+		}
 	} else {
-		args = append(args, "", "", "")
+		args = append(args, "", "", "", "0")
 	}
 
 	args = append(args, strconv.Itoa(len(c.Cases)))
@@ -581,12 +667,7 @@ func (s *Store) CustomerCases(ctx context.Context, customer string) ([]*bot.Case
 		}
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Opened.Equal(out[j].Opened) {
-			return out[i].Opened.Before(out[j].Opened)
-		}
-		return lessID(out[i].ID, out[j].ID)
-	})
+	sortCases(out)
 	return out, nil
 }
 

@@ -365,15 +365,34 @@ func TestCommitInvalid(t *testing.T) {
 	})
 }
 
-func TestNextCaseID(t *testing.T) {
+func TestReserveCaseID(t *testing.T) {
 	eachBackend(t, func(t *testing.T, rdb redis.UniversalClient) {
 		s := New(rdb, Options{})
-		for want := range []string{"1", "2", "3"} {
-			id, err := s.NextCaseID(ctxT(t))
-			if err != nil || id != itoa(want+1) {
-				t.Fatalf("NextCaseID = %q, %v; want %d", id, err, want+1)
+		ctx := ctxT(t)
+		reserve := func(customer, want string) {
+			t.Helper()
+			id, err := s.ReserveCaseID(ctx, customer)
+			if err != nil || id != want {
+				t.Fatalf("ReserveCaseID(%s) = %q, %v; want %s", customer, id, err, want)
 			}
 		}
+		reserve("web:a", "1")
+		reserve("web:a", "1") // asked again (a retried decision): the same number
+		reserve("web:b", "2")
+		snap := mustLoad(t, s, "web:a", "", "")
+		if snap.NextCase != "1" {
+			t.Fatalf("snapshot's NextCase = %q, want 1", snap.NextCase)
+		}
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		c := &bot.Case{ID: "1", Status: bot.Open, Customer: "web:a", Opened: now, Updated: now}
+		if err := s.Commit(ctx, &bot.Change{Customer: "web:a", Version: snap.Version, Cases: []*bot.Case{c}}); err != nil {
+			t.Fatal(err)
+		}
+		if snap := mustLoad(t, s, "web:a", "", ""); snap.NextCase != "" {
+			t.Errorf("after case 1 was committed, NextCase = %q, want none", snap.NextCase)
+		}
+		reserve("web:a", "3") // the next case: a new number
+		reserve("web:b", "2") // b's reservation still stands
 	})
 }
 
@@ -565,7 +584,7 @@ func TestRoundTrips(t *testing.T) {
 			do   func() error
 			want int64
 		}{
-			{"Load", func() error { _, err := s.Load(ctx, "web:x", "", "m1"); return err }, 1},
+			{"Load", func() error { _, err := s.Load(ctx, bot.LoadQuery{Customer: "web:x", Dedupe: "m1"}); return err }, 1},
 			{"Commit", func() error {
 				return s.Commit(ctx, &bot.Change{Customer: "web:x", Dedupe: "m1", Conv: sampleConv("web:x", "2"),
 					Cases:      []*bot.Case{sampleCase("2", "web:x", bot.Open, t0)},

@@ -128,7 +128,7 @@ func (s *Server) checkStaff(what, name string) error {
 	if err := bot.CheckID(what, name); err != nil {
 		return err
 	}
-	if !s.engine.IsStaff(name) {
+	if !s.engine.IsStaff(Channel, name) {
 		return bot.Errorf(bot.EFORBIDDEN, what, "%q is not on the staff list (STAFF or SUPERVISORS)", name)
 	}
 	return nil

@@ -52,7 +52,7 @@ func TestCustomerPost(t *testing.T) {
 		len(tx[0].Attachments) != 1 || tx[0].Attachments[0].URL != "https://example.com/p.jpg" {
 		t.Errorf("transcript entry = %+v", tx[0])
 	}
-	snap, err := e.store.Load(ctxT(t), "web:alice", "", "")
+	snap, err := e.store.Load(ctxT(t), bot.LoadQuery{Customer: "web:alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,11 +217,11 @@ func openCase(t *testing.T, e *env, customer string, status bot.Status) *bot.Cas
 	t.Helper()
 	ctx := ctxT(t)
 	key := bot.CustomerKey("web", customer)
-	id, err := e.store.NextCaseID(ctx)
+	id, err := e.store.ReserveCaseID(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := e.store.Load(ctx, key, "", "")
+	snap, err := e.store.Load(ctx, bot.LoadQuery{Customer: key})
 	if err != nil {
 		t.Fatal(err)
 	}

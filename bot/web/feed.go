@@ -10,7 +10,25 @@ import (
 	"github.com/complaintbot/complaintbot/bot"
 )
 
-// The feeds. Each is a bot.Feed log of JSON entries, stored without their
+// Feed is a numbered, append-only log kept by the store, which long-polling
+// clients read: the customers' mailboxes and the team feed. Numbers start
+// at 1 and have no gaps. bot/redisstore implements it.
+type Feed interface {
+	// Append adds data to the named log unless an entry with the same id was
+	// appended before, and returns the entry's number either way.
+	Append(ctx context.Context, log, id string, data []byte) (int64, error)
+	// Read returns up to max entries numbered after `after`, oldest first:
+	// entry i of the answer is number after+1+i.
+	Read(ctx context.Context, log string, after int64, max int) ([][]byte, error)
+}
+
+// feedEntry is one numbered entry of a Feed.
+type feedEntry struct {
+	Seq  int64
+	Data []byte
+}
+
+// The feeds. Each is a Feed log of JSON entries, stored without their
 // number ("seq"), which is the log's own numbering and is added on read.
 const teamLog = "team"
 
@@ -104,7 +122,7 @@ func (s *Server) render(d bot.Delivery) (log string, data []byte, err error) {
 	}
 	switch d.Audience {
 	case bot.ToCustomer:
-		if err := bot.CheckID("customer id", d.Customer); err != nil {
+		if err := bot.CheckID("customer id", d.Address); err != nil {
 			return "", nil, err
 		}
 		m := customerMessage{From: bot.FromBot, Staff: d.Staff, Text: d.Text, At: at}
@@ -112,22 +130,26 @@ func (s *Server) render(d bot.Delivery) (log string, data []byte, err error) {
 			m.From = bot.FromStaff
 		}
 		data, err = json.Marshal(m)
-		return customerLog(d.Customer), data, err
+		return customerLog(d.Address), data, err
 	case bot.ToTeam, bot.ToStaff:
+		to := d.ToHandle // the staff member's web name
+		if to == "" {
+			to = d.To
+		}
 		m := teamMessage{Kind: d.Kind, From: bot.FromBot, Case: d.Case, Thread: d.Thread, Staff: d.Staff, Text: d.Text, At: at}
 		switch {
 		case d.Audience == bot.ToStaff:
-			if d.To == "" {
+			if to == "" {
 				return "", nil, fmt.Errorf("direct message without a recipient")
 			}
-			m.Kind, m.To = kindDirect, d.To
+			m.Kind, m.To = kindDirect, to
 		case d.Kind == bot.KindNotice:
 			// A notice is private by nature: one without its reader
 			// is dropped rather than shown to the whole channel.
-			if d.To == "" {
+			if to == "" {
 				return "", nil, fmt.Errorf("private notice without a recipient")
 			}
-			m.To = d.To
+			m.To = to
 		case m.Kind == "":
 			m.Kind = bot.KindText
 		}
@@ -151,9 +173,9 @@ func (s *Server) render(d bot.Delivery) (log string, data []byte, err error) {
 }
 
 // picker decodes one feed entry and says whether the reader sees it.
-type picker func(e bot.FeedEntry) (msg any, visible bool, err error)
+type picker func(e feedEntry) (msg any, visible bool, err error)
 
-func pickCustomer(e bot.FeedEntry) (any, bool, error) {
+func pickCustomer(e feedEntry) (any, bool, error) {
 	var m customerMessage
 	if err := json.Unmarshal(e.Data, &m); err != nil {
 		return nil, false, err
@@ -167,7 +189,7 @@ func pickCustomer(e bot.FeedEntry) (any, bool, error) {
 // With no viewer, only what everyone sees: an entry with a recipient is
 // never shown to a reader who has not said who they are.
 func pickTeam(viewer string) picker {
-	return func(e bot.FeedEntry) (any, bool, error) {
+	return func(e feedEntry) (any, bool, error) {
 		var m teamMessage
 		if err := json.Unmarshal(e.Data, &m); err != nil {
 			return nil, false, err
@@ -230,7 +252,9 @@ func (s *Server) read(ctx context.Context, log string, after int64, pick picker)
 		if err != nil {
 			return out, after, fmt.Errorf("web: read feed %s: %w", log, err)
 		}
-		for _, e := range entries {
+		first := max(after, 0) + 1
+		for i, data := range entries {
+			e := feedEntry{Seq: first + int64(i), Data: data}
 			after = e.Seq
 			m, ok, err := pick(e)
 			if err != nil {

@@ -25,12 +25,12 @@ func TestCustomerFeed(t *testing.T) {
 		t.Errorf("empty answer = %s, want messages [] and next = after", r.body)
 	}
 
-	if ref := e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o1", Audience: bot.ToCustomer, Customer: "dana", Kind: bot.KindText, Text: "I'm sorry the parcel was late.", At: at}}); ref != "1" {
+	if ref := e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o1", Audience: bot.ToCustomer, Customer: "dana", Kind: bot.KindText, Text: "I'm sorry the parcel was late.", At: at}, Address: "dana"}); ref != "1" {
 		t.Errorf("first delivery ref = %q, want 1", ref)
 	}
-	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o2", Audience: bot.ToCustomer, Customer: "dana", Kind: bot.KindText, Text: "Hi Dana, Alice here.", Staff: "alice", At: at.Add(time.Minute)}})
+	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o2", Audience: bot.ToCustomer, Customer: "dana", Kind: bot.KindText, Text: "Hi Dana, Alice here.", Staff: "alice", At: at.Add(time.Minute)}, Address: "dana"})
 	// Another customer's messages stay in their own feed.
-	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o3", Audience: bot.ToCustomer, Customer: "eli", Kind: bot.KindText, Text: "for eli"}})
+	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "o3", Audience: bot.ToCustomer, Customer: "eli", Kind: bot.KindText, Text: "for eli"}, Address: "eli"})
 
 	p = getFeed[customerMsg](t, e, "/api/customers/dana/messages")
 	want := []customerMsg{
@@ -58,7 +58,7 @@ func TestCustomerFeed(t *testing.T) {
 
 func TestDeliverIsIdempotent(t *testing.T) {
 	e := newEnv(t)
-	d := bot.Delivery{Outbound: bot.Outbound{ID: "same", Audience: bot.ToCustomer, Customer: "fay", Kind: bot.KindText, Text: "once"}}
+	d := bot.Delivery{Outbound: bot.Outbound{ID: "same", Audience: bot.ToCustomer, Customer: "fay", Kind: bot.KindText, Text: "once"}, Address: "fay"}
 	if a, b := e.deliver(t, d), e.deliver(t, d); a != "1" || b != "1" {
 		t.Errorf("refs = %q, %q; want 1, 1", a, b)
 	}
@@ -192,7 +192,7 @@ func TestCardEditsThroughSender(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
 	key := bot.CustomerKey("web", "gus")
-	snap, err := e.store.Load(ctx, key, "", "")
+	snap, err := e.store.Load(ctx, bot.LoadQuery{Customer: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestCardEditsThroughSender(t *testing.T) {
 		{ID: "post", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindCard, Case: "7", Text: "Case #7", Card: &bot.Card{Case: "7", Status: bot.Open}, Ref: "card:7", At: now},
 		{ID: "relay", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindText, Case: "7", Thread: "7", Text: "gus: hello?", At: now},
 		{ID: "update", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindCard, Case: "7", Text: "Case #7 claimed", Card: &bot.Card{Case: "7", Status: bot.Claimed, Owner: "alice"}, Edits: "card:7", At: now},
-		{ID: "ack", Channel: "web", Audience: bot.ToCustomer, Customer: "gus", Kind: bot.KindText, Text: "Alice is looking at it.", Staff: "alice", At: now},
+		{ID: "ack", Channel: "web", Audience: bot.ToCustomer, Customer: "web:gus", Kind: bot.KindText, Text: "Alice is looking at it.", Staff: "alice", At: now},
 	}
 	if err := e.store.Commit(ctx, &bot.Change{Customer: key, Version: snap.Version, Outbox: out}); err != nil {
 		t.Fatal(err)
@@ -262,7 +262,7 @@ func TestLongPoll(t *testing.T) {
 			p, took = timedGet[customerMsg](t, e, "/api/customers/hal/messages?wait=20")
 		}()
 		time.Sleep(100 * time.Millisecond) // let the poll start waiting; it works either way
-		e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "h1", Audience: bot.ToCustomer, Customer: "hal", Text: "We're on it."}})
+		e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "h1", Audience: bot.ToCustomer, Customer: "hal", Text: "We're on it."}, Address: "hal"})
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
@@ -336,7 +336,7 @@ func TestLongPollSeesOtherReplicas(t *testing.T) {
 		done <- p
 	}()
 	time.Sleep(50 * time.Millisecond)
-	a.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "r1", Audience: bot.ToCustomer, Customer: "jo", Text: "from replica a"}})
+	a.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "r1", Audience: bot.ToCustomer, Customer: "jo", Text: "from replica a"}, Address: "jo"})
 	select {
 	case p := <-done:
 		if len(p.Messages) != 1 || p.Messages[0].Text != "from replica a" {

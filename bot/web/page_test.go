@@ -123,7 +123,7 @@ func TestMarkupStaysText(t *testing.T) {
 		t.Errorf("transcript = %+v, want the text as written", tx)
 	}
 
-	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "x1", Audience: bot.ToCustomer, Customer: "nia", Text: evil}})
+	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "x1", Audience: bot.ToCustomer, Customer: "nia", Text: evil}, Address: "nia"})
 	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "x2", Audience: bot.ToTeam, Kind: bot.KindCard, Case: "1", Text: evil,
 		Card: &bot.Card{Case: "1", Summary: evil, Customer: evil}, Staff: evil}})
 

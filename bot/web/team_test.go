@@ -100,7 +100,7 @@ func TestCardEdits(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
 	key := bot.CustomerKey("web", "ros")
-	snap, err := e.store.Load(ctx, key, "", "")
+	snap, err := e.store.Load(ctx, bot.LoadQuery{Customer: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestCustomerCannotReadTeam(t *testing.T) {
 	e := newEnv(t)
 	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "card", Audience: bot.ToTeam, Kind: bot.KindCard, Case: "1", Text: "Case #1", Card: &bot.Card{Case: "1"}}})
 	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "dm", Audience: bot.ToStaff, To: "bob", Text: "psst"}})
-	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "kim", Audience: bot.ToCustomer, Customer: "kim", Text: "for kim only"}})
+	e.deliver(t, bot.Delivery{Outbound: bot.Outbound{ID: "kim", Audience: bot.ToCustomer, Customer: "kim", Text: "for kim only"}, Address: "kim"})
 	for _, id := range []string{"team", "{f:team}", "}team", "staff:bob", "customer:kim", "kim%20", "KIM", "kim%2F..", "..%2Fteam", "%7Bf%3Ateam%7D"} {
 		r := e.do(t, http.MethodGet, "/api/customers/"+id+"/messages", nil)
 		if r.status == http.StatusOK && !strings.Contains(string(r.body), `"messages":[]`) {

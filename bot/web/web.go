@@ -5,7 +5,7 @@
 // bot.Inbound messages for the engine, renders the engine's outbound
 // messages as JSON entries of numbered feeds (one per customer, one for the
 // team channel), and answers long polls on those feeds. It reaches Redis only
-// through the bot.Feed it is given, so any number of replicas can serve the
+// through the Feed it is given, so any number of replicas can serve the
 // same feeds.
 //
 // The routes:
@@ -102,9 +102,10 @@ type Engine interface {
 	Handle(ctx context.Context, in bot.Inbound) (bot.Receipt, error)
 	Case(ctx context.Context, id string) (*bot.CaseView, error)
 	Cases(ctx context.Context, statuses ...bot.Status) ([]*bot.Case, error)
-	// IsStaff reports whether name is on the staff list (STAFF or
-	// SUPERVISORS): who may write in, and read, the team channel.
-	IsStaff(name string) bool
+	// IsStaff reports whether handle on platform (here: a name on the
+	// web channel) is on the staff list: who may write in, and read, the
+	// team channel.
+	IsStaff(platform, handle string) bool
 }
 
 var _ Engine = (*bot.Engine)(nil)
@@ -132,7 +133,7 @@ type Options struct {
 	Engine Engine
 	// Feed holds the customer and team feeds the server writes and reads.
 	// Required.
-	Feed bot.Feed
+	Feed Feed
 	// Staff and Supervisors are the names offered in the page's staff
 	// picker (STAFF, SUPERVISORS). Who may write in and read the team
 	// channel is asked of Engine.IsStaff, not read from these.
@@ -157,7 +158,7 @@ type Options struct {
 // the bot.Channel that delivers outbound messages into the feeds.
 type Server struct {
 	engine      Engine
-	feed        bot.Feed
+	feed        Feed
 	staff       []string
 	supervisors []string
 	tokenHash   [sha256.Size]byte // of Options.Token; the token itself is not kept
