@@ -138,7 +138,7 @@ func (h *harness) turn(customer string, msgs ...string) string {
 func (h *harness) outbox() []bot.Outbound {
 	h.t.Helper()
 	var out []bot.Outbound
-	for _, ch := range []string{"web"} {
+	for _, ch := range []string{"web", "test"} {
 		for {
 			items, err := h.store.ReadOutbox(h.ctx, ch, "test", 100, 0)
 			if err != nil {

@@ -69,8 +69,21 @@ func Normalize(in Inbound) (Inbound, error) {
 		}
 		in.Attachments[i].Name = clipRunes(CleanText(a.Name), 200)
 	}
-	if in.Text == "" && len(in.Attachments) == 0 {
-		return in, Errorf(EINVALID, op, "a message needs text or an attachment")
+	if in.Text == "" && len(in.Attachments) == 0 && in.Command == nil {
+		return in, Errorf(EINVALID, op, "a message needs text, an attachment or a command")
+	}
+	if in.Command != nil && in.Role == CustomerRole && in.Command.Verb != CmdPick {
+		return in, Errorf(EFORBIDDEN, op, "a customer may only pick an option, not %q", in.Command.Verb)
+	}
+	if in.ThreadRef != "" {
+		if err := CheckID("thread reference", in.ThreadRef); err != nil {
+			return in, err
+		}
+	}
+	if in.Address != "" {
+		if err := CheckID("address", in.Address); err != nil {
+			return in, err
+		}
 	}
 	in.Name = clipRunes(strings.Join(strings.Fields(CleanText(in.Name)), " "), MaxName)
 	return in, nil
