@@ -87,10 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return engine.WakeUp(ctx, name, due)
 	}, scheduler.WithLogger(log), scheduler.WithTick(cfg.Tick))
 	engine = bot.NewEngine(store, bot.Config{
-		Team:          "web",
+		Team:          cfg.TeamChannel,
 		TeamLang:      flows.Lang(cfg.TeamLang),
-		Staff:         cfg.Staff,
-		Supervisors:   cfg.Supervisors,
+		People:        cfg.People,
+		Platforms:     mentions(cfg),
 		Quiet:         cfg.Quiet,
 		FirstResponse: cfg.FirstResponse,
 		Location:      cfg.Location,
@@ -103,16 +103,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
+	var staffNames, supNames []string
+	for _, p := range cfg.People.People() {
+		if h := p.Handle(web.Channel); h != "" {
+			if p.Supervisor() {
+				supNames = append(supNames, h)
+			} else {
+				staffNames = append(staffNames, h)
+			}
+		}
+	}
 	webServer := web.New(web.Options{
 		Engine:      engine,
 		Feed:        store,
-		Staff:       cfg.Staff,
-		Supervisors: cfg.Supervisors,
+		Staff:       staffNames,
+		Supervisors: supNames,
 		Token:       cfg.TeamToken,
 		Addr:        cfg.WebAddr,
 		Logger:      log,
 	})
-	sender := bot.NewSender(store, "web", webServer, replica, log)
 
 	ln, err := net.Listen("tcp", cfg.WebAddr)
 	if err != nil {
@@ -128,15 +137,44 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// End the long polls at once on shutdown instead of waiting them out.
 	httpServer.RegisterOnShutdown(webServer.Close)
 
+	// Every enabled platform: its adapter and the sender that drains its
+	// outbox.
+	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica}
+	var senders []*bot.Sender
+	var stops []func(context.Context)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		for _, s := range senders {
+			s.Stop(sctx)
+		}
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i](sctx)
+		}
+	}()
+	for _, p := range enabledPlatforms(cfg) {
+		ch, stop, err := p.start(ctx, pp)
+		if err != nil {
+			return err
+		}
+		if stop != nil {
+			stops = append(stops, stop)
+		}
+		senders = append(senders, bot.NewSender(store, p.name, ch, replica, log))
+	}
+
 	runner.Start()
 	periodic.Start()
-	sender.Start()
+	for _, s := range senders {
+		s.Start()
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
 
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(stdout, "complaintbot: web channel on %s\n", url)
-	log.Info("started", "web", url, "replica", replica, "staff", len(cfg.Staff), "supervisors", len(cfg.Supervisors))
+	log.Info("started", "web", url, "replica", replica, "team_channel", cfg.TeamChannel,
+		"staff", len(cfg.People.People()), "supervisors", len(cfg.People.Supervisors()))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -163,7 +201,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := periodic.Stop(sctx); err != nil {
 		log.Warn("periodic jobs shutdown", "err", err)
 	}
-	sender.Stop(sctx)
+	for _, s := range senders {
+		s.Stop(sctx)
+	}
 	log.Info("stopped")
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -495,6 +497,14 @@ func TestInvalidSettings(t *testing.T) {
 		{env: map[string]string{"TEAM_LANG": "fr"}, name: "TEAM_LANG"},
 		{env: map[string]string{"LOG_LEVEL": "loud"}, name: "LOG_LEVEL"},
 		{env: map[string]string{"WEB_ADDR": ""}, args: []string{"--web-addr="}, name: "WEB_ADDR"},
+		{env: map[string]string{"TEAM_CHANNEL": "pigeon"}, name: "TEAM_CHANNEL"},
+		{env: map[string]string{"STAFF_FILE": "/nonexistent/staff.toml"}, name: "STAFF_FILE"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[[person]]\nname = 'a'\nslack = 'U1'\n[[person]]\nname = 'b'\nslack = 'U1'\n")}, name: "STAFF_FILE/STAFF/SUPERVISORS"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[[person]]\nrole = 'boss'\nname = 'x'\n")}, name: "STAFF_FILE/STAFF/SUPERVISORS"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[[person]]\nslack = 'U1'\n")}, name: "STAFF_FILE"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[[person]]\nname = 'x'\nslack = 7\n")}, name: "STAFF_FILE"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[people]\nname = 'x'\n")}, name: "STAFF_FILE"},
+		{env: map[string]string{"STAFF_FILE": writeFile(t, "[[person]\n")}, name: "STAFF_FILE"},
 	} {
 		t.Run(tc.name+fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
 			env := map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0", "WEB_ADDR": "127.0.0.1:0"}
@@ -511,6 +521,62 @@ func TestInvalidSettings(t *testing.T) {
 				t.Errorf("something started: ready=%d stdout=%q", len(ready), stdout.String())
 			}
 		})
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "f.toml")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestStaffFile: the staff directory from STAFF_FILE, with STAFF and
+// SUPERVISORS naming people of the file or adding people known by name.
+func TestStaffFile(t *testing.T) {
+	file := writeFile(t, `
+[[person]]
+name = "Alice Wang"
+id = "alice"
+web = "alice"
+slack = "U0AAA"
+wechat = "王小丽"
+
+[[person]]
+name = "Bob"
+slack = "U0BBB"
+`)
+	c, err := parseConfig(nil, getenv(map[string]string{"STAFF_FILE": file, "STAFF": "carol", "SUPERVISORS": "U0BBB,dan"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.People
+	for _, tc := range []struct {
+		platform, handle, id string
+		sup                  bool
+	}{
+		{"slack", "U0AAA", "alice", false},
+		{"wechat", "王小丽", "alice", false},
+		{"web", "alice", "alice", false},
+		{"slack", "U0BBB", "Bob", true},
+		{"web", "carol", "carol", false},
+		{"slack", "dan", "dan", true},
+	} {
+		p, ok := d.ByHandle(tc.platform, tc.handle)
+		if !ok || p.ID != tc.id || p.Supervisor() != tc.sup {
+			t.Errorf("%s %s = %+v, %v; want %s (supervisor %v)", tc.platform, tc.handle, p, ok, tc.id, tc.sup)
+		}
+	}
+	if _, ok := d.ByHandle("slack", "alice"); ok {
+		t.Error("alice has a Slack id; her name is no Slack handle")
+	}
+	if got := d.Name("alice"); got != "Alice Wang" {
+		t.Errorf("alice's display name = %q", got)
+	}
+	if c.TeamChannel != "web" {
+		t.Errorf("TEAM_CHANNEL default = %q, want web", c.TeamChannel)
 	}
 }
 

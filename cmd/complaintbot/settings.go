@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,7 +34,9 @@ var settings = []setting{
 	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
 	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints; required when WEB_ADDR is not a loopback address", Secret: true},
 	{Env: "STAFF", Help: "comma-separated staff names allowed to run staff commands in the team channel"},
-	{Env: "SUPERVISORS", Help: "comma-separated supervisor names (alerted on urgent cases and escalations; they are staff too)"},
+	{Env: "SUPERVISORS", Help: "comma-separated supervisor names or handles (alerted on urgent cases and escalations; they are staff too)"},
+	{Env: "STAFF_FILE", Help: "TOML file of the staff directory: [[person]] tables with name, id, role (staff or supervisor) and a handle per platform (web, slack, wechat)"},
+	{Env: "TEAM_CHANNEL", Default: "web", Help: "the platform the team channel lives on (cards, threads, claims): web, or an enabled platform"},
 	{Env: "QUIET_WINDOW", Default: "3s", Help: "how long the bot waits after a customer's last message before answering the burst"},
 	{Env: "FIRST_RESPONSE_TARGET", Default: "15m", Help: "time within which a person must answer a new case; told to the customer as the time window"},
 	{Env: "TZ", Default: "Local", Help: "the bot's time zone (IANA name, e.g. Asia/Shanghai): relative dates in customer text, business and quiet hours, cron specs and the times shown to staff"},
@@ -77,6 +80,10 @@ type config struct {
 	TeamLang      string
 	MessagesFile  string
 	LogLevel      string
+	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
+	People *bot.Directory
+	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
+	TeamChannel string
 	// Tick is the scheduler runner's tick (TICK).
 	Tick time.Duration
 	// Timing is the case policy's clock: durations and calendars.
@@ -199,6 +206,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if strings.ContainsAny(name, " \t") {
 			return nil, fmt.Errorf("STAFF/SUPERVISORS: %q contains a space; names are single words", name)
 		}
+	}
+	var file []bot.Person
+	if f := get("STAFF_FILE"); f != "" {
+		if file, err = readStaffFile(f); err != nil {
+			return nil, err
+		}
+	}
+	if c.People, err = staffDirectory(file, c.Staff, c.Supervisors); err != nil {
+		return nil, err
+	}
+	c.TeamChannel = strings.ToLower(get("TEAM_CHANNEL"))
+	if !slices.ContainsFunc(platforms, func(p platform) bool { return p.name == c.TeamChannel }) {
+		return nil, fmt.Errorf("TEAM_CHANNEL: %q is not a platform (one of %s)", c.TeamChannel, platformNames())
+	}
+	if p := platformNamed(c.TeamChannel); !p.enabled(c) {
+		return nil, fmt.Errorf("TEAM_CHANNEL: %s is not enabled (%s)", c.TeamChannel, p.enabledBy)
 	}
 	return c, nil
 }
