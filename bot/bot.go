@@ -289,6 +289,7 @@ const (
 	AskPick     Question = "pick"     // which of the offer's options
 	AskSolved   Question = "solved"   // is it solved? (after resolve)
 	AskFollowUp Question = "followup" // still fine? and a score 1–5
+	AskScore    Question = "score"    // a score 1–5, after they said all is fine
 )
 
 // Offer is what an owner proposed, in numbered options.

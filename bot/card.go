@@ -151,10 +151,15 @@ func (e *Engine) cardText(c *Case) string {
 	if c.Owner != "" {
 		owner = e.mention(c.Owner)
 	}
-	st := flows.State{Facts: c.Facts}
-	outcome := st.OutcomeWords(e.cfg.Catalog, lang)
-	if outcome == "" {
-		outcome = word("team.none")
+	// The summary, in the customer's words and language, already says
+	// what they want; the card says it again only in the team's language
+	// when that is another.
+	outcome := ""
+	if c.Lang != lang {
+		st := flows.State{Facts: c.Facts}
+		if outcome = st.OutcomeWords(e.cfg.Catalog, lang); outcome == "" {
+			outcome = word("team.none")
+		}
 	}
 	sep := " · "
 	return e.say(lang, "team.card", map[string]any{

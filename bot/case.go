@@ -140,20 +140,39 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 			e.changed(c, ch, now, "customer", "", "")
 			return true
 		case yn == flows.AnswerYes:
+			// All is fine: that is the answer that matters, recorded at
+			// once. A score is then asked for once, and only welcome.
+			c.CustomerConfirmed = true
+			if c.Status == Resolved {
+				c.Status = Confirmed
+			}
 			if c.did("score_asked", now) {
-				// Asked once already: take the yes and stop asking.
 				c.Awaiting, c.AskedAt = "", time.Time{}
-				if c.Status == Resolved {
-					c.Status, c.CustomerConfirmed = Confirmed, true
-				}
 				e.caseSaysVaried(conv, c, ch, "followup.thanks", nil, now)
 			} else {
+				c.Awaiting, c.AskedAt = AskScore, now
 				e.caseSaysVaried(conv, c, ch, "followup.ask_score", nil, now)
 			}
-			e.changed(c, ch, now, "customer", "", "")
+			e.changed(c, ch, now, "customer", EvConfirmed, "")
 			return true
 		}
 		return false
+
+	case AskScore:
+		score, comment, scored := flows.ReadScore(burst)
+		if !scored {
+			return false
+		}
+		c.Satisfaction, c.SatisfactionComment = score, comment
+		c.History = append(c.History, Event{At: now, Who: "customer", What: EvRated, Detail: strings.TrimSpace(strconv.Itoa(score) + " " + comment)})
+		c.Awaiting, c.AskedAt = "", time.Time{}
+		if score <= 2 {
+			e.alertSupervisors(c, ch, e.teamSay("team.followup_low", map[string]any{"ID": c.ID, "Owner": e.ownerWords(c), "Score": score, "Scored": true, "Words": burst}), now)
+		}
+		e.caseSaysVaried(conv, c, ch, "followup.thanks", nil, now)
+		ch.Outbox = append(ch.Outbox, e.inThread(c, e.teamSay("team.rated", map[string]any{"ID": c.ID, "Score": score, "Comment": comment}), now))
+		e.changed(c, ch, now, "customer", "", "")
+		return true
 	}
 	return false
 }
@@ -164,7 +183,7 @@ func (e *Engine) picked(conv *Conversation, c *Case, ch *Change, i int, now time
 	c.Offer.Picked, c.Offer.PickedAt = i, now
 	c.Awaiting, c.AskedAt = "", time.Time{}
 	e.caseSaysVaried(conv, c, ch, "case.picked", map[string]any{"Choice": e.optionWords(c, i-1, c.Lang), "Owner": e.nameOf(c.Owner)}, now)
-	e.tellOwner(c, ch, e.teamSay("team.picked", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "N": i, "Choice": e.optionWords(c, i-1, e.cfg.TeamLang)}), now)
+	e.tellOwner(c, ch, e.teamSay("team.picked", map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "N": i, "Choice": c.Offer.Options[i-1]}), now)
 	e.changed(c, ch, now, "customer", EvPicked, c.Offer.Options[i-1])
 }
 

@@ -288,7 +288,7 @@ func (e *Engine) customerMessage(snap *Snapshot, in Inbound, now time.Time) (*Ch
 	ch := &Change{Conv: conv, WakeUps: map[string]time.Time{}}
 	entry := Entry{At: now, From: FromCustomer, ID: in.ID, Text: in.Text, Attachments: in.Attachments}
 
-	e.floodControl(conv, ch, now)
+	e.floodControl(conv, ch, in.Text, now)
 
 	if c := snap.Case; c != nil && conv.Case == c.ID && (c.Status.Active() || c.Awaiting != "") && !wantsNewComplaint(in.Text) {
 		e.caseMessage(conv, c, ch, entry, in.Command, now)
@@ -318,7 +318,10 @@ func wantsNewComplaint(text string) bool {
 // floodControl asks a customer who sends more than FloodLimit messages in
 // FloodWindow to slow down, once per window. Every message is still kept
 // and answered: nothing a customer says is lost.
-func (e *Engine) floodControl(conv *Conversation, ch *Change, now time.Time) {
+//
+// The notice is in the customer's language: the conversation's when it is
+// known, else the language of the message that tipped it over.
+func (e *Engine) floodControl(conv *Conversation, ch *Change, text string, now time.Time) {
 	cut := now.Add(-e.cfg.FloodWindow)
 	recent := conv.Recent[:0]
 	for _, t := range conv.Recent {
@@ -332,6 +335,11 @@ func (e *Engine) floodControl(conv *Conversation, ch *Change, now time.Time) {
 	}
 	conv.FloodNoticeAt = now
 	lang := e.customerLang(conv)
+	if (conv.Intake == nil || conv.Intake.Lang == "") && conv.Lang == "" {
+		if l := flows.Analyze(text, flows.Context{}).Lang; l != "" {
+			lang = l
+		}
+	}
 	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, "", e.say(lang, "flood", nil), now))
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: max(conv.Session, 1), Entries: []Entry{{At: now, From: FromBot, Text: ch.Outbox[len(ch.Outbox)-1].Text}}})
 }

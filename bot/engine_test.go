@@ -272,6 +272,10 @@ func TestFloodIsSlowedDownButNothingIsLost(t *testing.T) {
 	for _, m := range h.outbox() {
 		if m.Audience == bot.ToCustomer {
 			notices++
+			// A new customer writing English is asked in English.
+			if hasHan(m.Text) {
+				t.Errorf("flood notice %q is in Chinese; the customer wrote English", m.Text)
+			}
 		}
 	}
 	if notices != 1 {

@@ -473,3 +473,81 @@ func TestDirectory(t *testing.T) {
 		t.Fatal()
 	}
 }
+
+// TestStaffLanguageRule: what everyone in the team channel reads (cards,
+// thread posts, direct alerts) is in TEAM_LANG; a private answer follows
+// the language of the command it answers, and a button (no words of its
+// own) is answered in TEAM_LANG.
+func TestStaffLanguageRule(t *testing.T) {
+	h := newHarness(t, teamOnTest(t)) // TEAM_LANG en
+	c := h.confirmIntake("amy", "en")
+	h.outbox()
+	if _, err := h.eng.Handle(h.ctx, bot.Inbound{Channel: "test", Role: bot.StaffRole, User: "U1", ID: "z1", Text: "认领 " + c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	out := h.outbox()
+	for _, m := range only(out, inThread(c.ID)) {
+		if hasHan(m.Text) && !strings.Contains(m.Text, "认领") {
+			t.Errorf("a thread post is in Chinese with TEAM_LANG=en: %q", m.Text)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		in   bot.Inbound
+		zh   bool
+	}{
+		{"typed in Chinese", bot.Inbound{Text: "认领 " + c.ID}, true},
+		{"typed in English", bot.Inbound{Text: "claim " + c.ID}, false},
+		{"a button", bot.Inbound{Command: &bot.Command{Verb: bot.CmdClaim, Case: c.ID}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.Channel, in.Role, in.User = "test", bot.StaffRole, "U2"
+			if _, err := h.eng.Handle(h.ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			n := only(h.outbox(), noticeFor("bob"))
+			if len(n) != 1 || hasHan(n[0].Text) != tc.zh {
+				t.Errorf("bob was told %q; want one notice, Chinese %v", texts(n), tc.zh)
+			}
+		})
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+// TestStaffSeeTheWordsOffered: with an English team and a Chinese
+// customer, the thread shows the options as the owner wrote them, not as
+// outcome kinds ("1. a refund 2. a refund"), and so does the pick.
+func TestStaffSeeTheWordsOffered(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	c := h.confirmIntake("amy", "zh")
+	if err := h.staff("alice", c.ID, "claim"); err != nil {
+		t.Fatal(err)
+	}
+	h.outbox()
+	if err := h.staff("alice", c.ID, "方案 全額退款 / 退款加重做一個蛋糕免費送到府"); err != nil {
+		t.Fatal(err)
+	}
+	th := texts(only(h.outbox(), inThread(c.ID)))
+	if !strings.Contains(th, "1. 全額退款") || !strings.Contains(th, "2. 退款加重做一個蛋糕免費送到府") {
+		t.Errorf("thread shows %q; want the options in the owner's words", th)
+	}
+	h.turn("amy", "2")
+	var owner []bot.Outbound
+	for _, m := range h.log {
+		if m.Audience == bot.ToStaff && m.To == "alice" {
+			owner = append(owner, m)
+		}
+	}
+	if len(owner) == 0 || !strings.Contains(owner[len(owner)-1].Text, "退款加重做一個蛋糕免費送到府") {
+		t.Errorf("the owner was told %q; want the option picked in the words offered", texts(owner))
+	}
+}

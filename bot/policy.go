@@ -88,6 +88,9 @@ const (
 	TimedFollowUp           = "followup"
 	TimedAutoclose          = "autoclose"
 	TimedFollowUpUnanswered = "followup_unanswered"
+	// TimedScoreUnanswered stops waiting, silently, for a score the
+	// customer was asked for after saying all is fine.
+	TimedScoreUnanswered = "score_unanswered"
 )
 
 // policy is the case policy as a pure function of the case and the time:
@@ -215,6 +218,8 @@ func (p policy) rules(c *Case) []rule {
 			add(TimedAutoclose, sent.Add(p.answerWindow()), resolved, true)
 		case followed && c.Awaiting == AskFollowUp:
 			add(TimedFollowUpUnanswered, sent.Add(p.answerWindow()), resolved, false)
+		case c.Awaiting == AskScore && !c.AskedAt.IsZero():
+			add(TimedScoreUnanswered, c.AskedAt.Add(p.answerWindow()), c.AskedAt, false)
 		}
 	}
 	return rs

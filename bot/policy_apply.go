@@ -120,6 +120,8 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		tell("time.solved.again")
 		c.AskedAt = now
 	case TimedFollowUp:
+		// Say how long it really was: "a few days" is wrong after an hour.
+		data["Since"] = e.cfg.Catalog.Duration(c.Lang, now.Sub(c.ResolvedAt))
 		tell("time.followup.ask")
 		c.Awaiting, c.AskedAt = AskFollowUp, now
 	case TimedAutoclose:
@@ -131,6 +133,9 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		what, r.card = EvClosed, true
 	case TimedFollowUpUnanswered:
 		ch.Outbox = append(ch.Outbox, e.inThread(c, team("time.followup.unanswered"), now))
+		c.Awaiting, c.AskedAt = "", time.Time{}
+	case TimedScoreUnanswered:
+		// They said all is fine; a score was only welcome.
 		c.Awaiting, c.AskedAt = "", time.Time{}
 	}
 	c.History = append(c.History, Event{At: now, Who: "bot", What: what, Detail: a.Name})

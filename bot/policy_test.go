@@ -211,6 +211,18 @@ func TestPolicyPlan(t *testing.T) {
 				c.Done = map[string]time.Time{"followup@" + ms(at(time.Hour)): at(73 * time.Hour)}
 				return c
 			}(), at(169 * time.Hour), []string{TimedFollowUpUnanswered}, time.Time{}},
+		{"all fine, score asked: waiting for it", timingWith(nil),
+			func() *Case {
+				c := resolved(Confirmed, func(c *Case) { c.Awaiting, c.AskedAt, c.CustomerConfirmed = AskScore, at(74*time.Hour), true })
+				c.Done = map[string]time.Time{"followup@" + ms(at(time.Hour)): at(73 * time.Hour), "score_asked": at(74 * time.Hour)}
+				return c
+			}(), at(100 * time.Hour), []string{}, at(170 * time.Hour)},
+		{"all fine, no score given: stop waiting, say nothing", timingWith(nil),
+			func() *Case {
+				c := resolved(Confirmed, func(c *Case) { c.Awaiting, c.AskedAt, c.CustomerConfirmed = AskScore, at(74*time.Hour), true })
+				c.Done = map[string]time.Time{"followup@" + ms(at(time.Hour)): at(73 * time.Hour), "score_asked": at(74 * time.Hour)}
+				return c
+			}(), at(170 * time.Hour), []string{TimedScoreUnanswered}, time.Time{}},
 		{"follow-up answered: nothing more", timingWith(nil),
 			func() *Case {
 				c := resolved(Confirmed, func(c *Case) { c.Satisfaction = 5 })

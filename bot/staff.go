@@ -367,7 +367,7 @@ func (a *act) offer() {
 	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.who.ID, At: a.now}
 	c.Awaiting, c.AskedAt = AskPick, a.now
 	a.customer("case.offer", map[string]any{"Owner": a.who.Name, "Options": a.e.optionLines(c, c.Lang)})
-	a.thread("team.offered", map[string]any{"Options": a.e.optionLines(c, a.e.cfg.TeamLang)})
+	a.thread("team.offered", map[string]any{"Options": a.e.offeredLines(c)})
 	a.changed(EvOffered, strings.Join(a.cmd.Options, " | "))
 }
 
@@ -383,7 +383,20 @@ func (e *Engine) optionLines(c *Case, lang flows.Lang) string {
 	return b.String()
 }
 
-// optionWords words one option: as the owner wrote it when that is in
+// offeredLines lists an offer's options for staff, numbered, in the words
+// the owner offered them: staff read what the customer was offered.
+func (e *Engine) offeredLines(c *Case) string {
+	var b strings.Builder
+	for i, o := range c.Offer.Options {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%d. %s", i+1, o)
+	}
+	return b.String()
+}
+
+// optionWords words one option for the customer: as the owner wrote it when that is in
 // lang ("full refund today" says more than "a refund"), else the outcome
 // it names, in lang.
 func (e *Engine) optionWords(c *Case, i int, lang flows.Lang) string {

@@ -70,7 +70,7 @@ func Normalize(in Inbound) (Inbound, error) {
 		in.Attachments[i].Name = clipRunes(CleanText(a.Name), 200)
 	}
 	if in.Text == "" && len(in.Attachments) == 0 && in.Command == nil {
-		return in, Errorf(EINVALID, op, "a message needs text, an attachment or a command")
+		return in, Errorf(EINVALID, op, "a message needs text or an attachment")
 	}
 	if in.Command != nil && in.Role == CustomerRole && in.Command.Verb != CmdPick {
 		return in, Errorf(EFORBIDDEN, op, "a customer may only pick an option, not %q", in.Command.Verb)
