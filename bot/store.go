@@ -95,6 +95,13 @@ type OutboxItem struct {
 	Message  Outbound
 }
 
+// InboxItem is one queued inbound message, with the id the store uses to
+// acknowledge it.
+type InboxItem struct {
+	StreamID string
+	Message  Inbound
+}
+
 // DeadLetter is a message a platform refused for good, kept for people to
 // look at and, if they choose, send again by other means.
 type DeadLetter struct {
@@ -160,6 +167,12 @@ type Store interface {
 	SetRef(ctx context.Context, channel, ref, value string) error
 	// Ref returns what SetRef stored, or "" when nothing was.
 	Ref(ctx context.Context, channel, ref string) (string, error)
+	// Enqueue keeps an inbound message durably in the platform's inbox,
+	// for an Inbox to handle; ReadInbox and AckInbox read and remove
+	// them, as ReadOutbox and AckOutbox do for outbound messages.
+	Enqueue(ctx context.Context, channel string, in Inbound) error
+	ReadInbox(ctx context.Context, channel, consumer string, max int, block time.Duration) ([]InboxItem, error)
+	AckInbox(ctx context.Context, channel string, streamIDs ...string) error
 	// Lease takes the named lease for holder, or renews it if holder has
 	// it, for ttl; it reports whether holder holds it.
 	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)

@@ -32,63 +32,10 @@ const senders = "senders"
 // inspection; it is not returned.
 func (s *Store) ReadOutbox(ctx context.Context, channel, consumer string, max int, block time.Duration) ([]bot.OutboxItem, error) {
 	const op = "redisstore.ReadOutbox"
-	if max < 1 {
-		return nil, bot.Errorf(bot.EINVALID, op, "max must be at least 1, not %d", max)
-	}
-	if consumer == "" {
-		return nil, bot.Errorf(bot.EINVALID, op, "no consumer")
-	}
 	stream := s.outboxKey(channel)
-	if err := s.ensureGroup(ctx, stream); err != nil {
-		return nil, internalError(op, err)
-	}
-	items, err := s.readOutbox(ctx, stream, consumer, max, block)
-	if isNoGroup(err) {
-		// The stream was deleted (FLUSHDB, a restore) since this process
-		// created the group: create it again, once.
-		s.forgetGroup(stream)
-		if err := s.ensureGroup(ctx, stream); err != nil {
-			return nil, internalError(op, err)
-		}
-		items, err = s.readOutbox(ctx, stream, consumer, max, block)
-	}
-	if err != nil {
-		return nil, internalError(op, err)
-	}
-	return items, nil
-}
-
-func (s *Store) readOutbox(ctx context.Context, stream, consumer string, count int, block time.Duration) ([]bot.OutboxItem, error) {
-	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream:   stream,
-		Group:    senders,
-		Consumer: consumer,
-		MinIdle:  s.opts.ClaimAfter,
-		Start:    s.cursor(stream),
-		Count:    int64(count),
-	}).Result()
+	msgs, err := s.readStream(ctx, op, stream, consumer, max, block)
 	if err != nil {
 		return nil, err
-	}
-	s.setCursor(stream, next)
-	if len(msgs) == 0 {
-		args := &redis.XReadGroupArgs{
-			Group:    senders,
-			Consumer: consumer,
-			Streams:  []string{stream, ">"},
-			Count:    int64(count),
-			Block:    -1, // go-redis: a negative Block sends no BLOCK; 0 would wait forever
-		}
-		if block > 0 {
-			args.Block = max(block, time.Millisecond) // BLOCK counts whole ms; 0 ms is forever
-		}
-		streams, err := s.rdb.XReadGroup(ctx, args).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, err
-		}
-		for _, st := range streams {
-			msgs = append(msgs, st.Messages...)
-		}
 	}
 	items := make([]bot.OutboxItem, 0, len(msgs))
 	var bad []string
@@ -102,12 +49,87 @@ func (s *Store) readOutbox(ctx context.Context, stream, consumer string, count i
 		}
 		items = append(items, it)
 	}
-	if len(bad) > 0 {
-		if err := s.rdb.XAck(ctx, stream, senders, bad...).Err(); err != nil {
-			return nil, err
-		}
+	if err := s.ackBad(ctx, stream, bad); err != nil {
+		return nil, internalError(op, err)
 	}
 	return items, nil
+}
+
+// readStream reads up to max entries of a stream through the senders
+// group for consumer (readGroup), creating the group when this process
+// has not, and again once if the stream was deleted since (FLUSHDB, a
+// restore).
+func (s *Store) readStream(ctx context.Context, op, stream, consumer string, max int, block time.Duration) ([]redis.XMessage, error) {
+	if max < 1 {
+		return nil, bot.Errorf(bot.EINVALID, op, "max must be at least 1, not %d", max)
+	}
+	if consumer == "" {
+		return nil, bot.Errorf(bot.EINVALID, op, "no consumer")
+	}
+	if err := s.ensureGroup(ctx, stream); err != nil {
+		return nil, internalError(op, err)
+	}
+	msgs, err := s.readGroup(ctx, stream, consumer, max, block)
+	if isNoGroup(err) {
+		s.forgetGroup(stream)
+		if err := s.ensureGroup(ctx, stream); err != nil {
+			return nil, internalError(op, err)
+		}
+		msgs, err = s.readGroup(ctx, stream, consumer, max, block)
+	}
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	return msgs, nil
+}
+
+// readGroup reads up to count entries of a stream through the senders
+// group for consumer: first those another consumer read but did not
+// acknowledge for Options.ClaimAfter, else new ones, waiting up to block.
+func (s *Store) readGroup(ctx context.Context, stream, consumer string, count int, block time.Duration) ([]redis.XMessage, error) {
+	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream:   stream,
+		Group:    senders,
+		Consumer: consumer,
+		MinIdle:  s.opts.ClaimAfter,
+		Start:    s.cursor(stream),
+		Count:    int64(count),
+	}).Result()
+	if err != nil {
+		return nil, err
+	}
+	s.setCursor(stream, next)
+	if len(msgs) > 0 {
+		return msgs, nil
+	}
+	args := &redis.XReadGroupArgs{
+		Group:    senders,
+		Consumer: consumer,
+		Streams:  []string{stream, ">"},
+		Count:    int64(count),
+		Block:    -1, // go-redis: a negative Block sends no BLOCK; 0 would wait forever
+	}
+	if block > 0 {
+		args.Block = max(block, time.Millisecond) // BLOCK counts whole ms; 0 ms is forever
+	}
+	streams, err := s.rdb.XReadGroup(ctx, args).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	for _, st := range streams {
+		msgs = append(msgs, st.Messages...)
+	}
+	return msgs, nil
+}
+
+// ackBad acknowledges entries that cannot be decoded (never written by
+// this package), so they stop coming back; they stay in the stream for
+// inspection.
+func (s *Store) ackBad(ctx context.Context, stream string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.rdb.XAck(ctx, stream, senders, ids...).Err()
 }
 
 // AckOutbox removes delivered messages from the channel's outbox, in one
