@@ -91,6 +91,10 @@ func (c *Conn) host() string { return fmt.Sprintf("applink-fakeslack-%d", c.id) 
 func (c *Conn) write(v any) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	return c.writeLocked(v)
+}
+
+func (c *Conn) writeLocked(v any) error {
 	c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	return c.ws.WriteMessage(websocket.TextMessage, mustJSON(v))
 }
@@ -164,32 +168,33 @@ func (f *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &Conn{f: f, ws: ws, closed: make(chan struct{})}
 	c.pinging.Store(true)
-	f.mu.Lock()
-	c.id = len(f.conns) + 1
-	f.conns = append(f.conns, c)
-	n := len(f.open) + 1
-	f.mu.Unlock()
-
-	hello := map[string]any{
-		"type":            "hello",
-		"num_connections": n,
-		"debug_info":      map[string]any{"host": c.host(), "build_number": 1, "approximate_connection_time": 18060},
-		"connection_info": map[string]any{"app_id": f.cfg.appID},
-	}
-	if err := c.write(hello); err != nil {
-		c.drop()
-		return
-	}
+	// The connection is open for envelopes as soon as it is registered, but
+	// holding the write lock until hello is out keeps hello the first frame.
+	c.writeMu.Lock()
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
-		c.drop()
+		c.writeMu.Unlock()
+		ws.Close()
 		return
 	}
+	c.id = len(f.conns) + 1
+	f.conns = append(f.conns, c)
 	f.open = append(f.open, c)
+	hello := map[string]any{
+		"type":            "hello",
+		"num_connections": len(f.open),
+		"debug_info":      map[string]any{"host": c.host(), "build_number": 1, "approximate_connection_time": 18060},
+		"connection_info": map[string]any{"app_id": f.cfg.appID},
+	}
 	f.wg.Add(1)
 	f.notifyLocked()
 	f.mu.Unlock()
+	err = c.writeLocked(hello)
+	c.writeMu.Unlock()
+	if err != nil {
+		c.drop()
+	}
 	go c.pingLoop(f.cfg.pingInterval)
 
 	defer c.drop()
@@ -216,7 +221,7 @@ func (f *Server) ConnCount() int {
 	return len(f.conns)
 }
 
-// WaitConn waits until the n-th connection (1-based) has said hello, and
+// WaitConn waits until the n-th connection (1-based) has opened, and
 // returns it; it may have closed since.
 func (f *Server) WaitConn(n int) *Conn {
 	f.tb.Helper()
@@ -341,6 +346,16 @@ func (f *Server) attempt(d *delivery, reason string) {
 	}
 	envID := f.uuidLocked()
 	f.envelopes[envID] = d
+	c := f.pickLocked(target, nil)
+	// The attempt is recorded before the write, so that an ack cannot arrive
+	// for an attempt the fake does not know yet.
+	a := Attempt{EnvelopeID: envID, RetryAttempt: n, RetryReason: reason, Time: time.Now()}
+	if c != nil {
+		a.Conn = c.id
+	}
+	d.attempts = append(d.attempts, a)
+	d.sentAt[envID] = a.Time
+	f.notifyLocked()
 	f.mu.Unlock()
 
 	frame := map[string]any{
@@ -351,36 +366,24 @@ func (f *Server) attempt(d *delivery, reason string) {
 		"retry_attempt":            n,
 		"retry_reason":             reason,
 	}
-	var sent *Conn
 	var exclude []*Conn
-	for {
+	for c != nil && c.write(frame) != nil {
+		c.drop()
+		exclude = append(exclude, c)
 		f.mu.Lock()
-		c := f.pickLocked(target, exclude)
+		c = f.pickLocked(nil, exclude)
+		d.attempts[n].Conn = 0
 		if c != nil {
-			d.sentAt[envID] = time.Now()
+			d.attempts[n].Conn = c.id
 		}
 		f.mu.Unlock()
-		if c == nil {
-			break
-		}
-		if c.write(frame) == nil {
-			sent = c
-			break
-		}
-		c.drop()
-		exclude, target = append(exclude, c), nil
 	}
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	a := Attempt{EnvelopeID: envID, RetryAttempt: n, RetryReason: reason, Time: time.Now()}
-	if sent != nil {
-		a.Conn = sent.id
-	}
-	d.attempts = append(d.attempts, a)
 	switch {
 	case d.env.typ != "events_api":
-		d.dropped = sent == nil
+		d.dropped = c == nil
 	case d.ack == nil && !f.closed && f.cfg.ackTimeout > 0 && n < f.cfg.maxRetries:
 		d.timer = time.AfterFunc(f.cfg.ackTimeout, func() { f.attempt(d, "timeout") })
 	}

@@ -63,6 +63,12 @@ type Revision struct {
 	Replaced time.Time
 }
 
+// HasAction reports whether the revision had an element with this action_id.
+func (r Revision) HasAction(actionID string) bool {
+	_, ok := findAction(r.Blocks, actionID)
+	return ok
+}
+
 // IsReply reports whether the message is a reply in a thread.
 func (m Message) IsReply() bool { return m.ThreadTS != "" && m.ThreadTS != m.TS }
 
