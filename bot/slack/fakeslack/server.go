@@ -122,8 +122,10 @@ func WithSeed(seed uint64) Option { return func(c *config) { c.seed, c.seeded = 
 
 // Server is a fake Slack: the Web API, Socket Mode and the signing side of the
 // HTTP Events API, with the state a test asserts on. All methods are safe for
-// concurrent use. The Wait… methods, Click and the request builders fail the
-// test they were given, so call them from the test's goroutine.
+// concurrent use. The Wait… methods and the builders that check their input
+// (Click, ViewSubmission, the request builders…) fail the testing.TB given to
+// New, so call them from that test's goroutine, not from a t.Run subtest or
+// another goroutine.
 type Server struct {
 	tb  testing.TB
 	cfg config
@@ -240,9 +242,11 @@ func (f *Server) Close() {
 			d.timer.Stop()
 		}
 	}
-	open := append([]*Conn(nil), f.open...)
+	// Every connection, not only the open ones: one told to disconnect may
+	// not have closed yet.
+	conns := append([]*Conn(nil), f.conns...)
 	f.mu.Unlock()
-	for _, c := range open {
+	for _, c := range conns {
 		c.drop()
 	}
 	f.srv.Close()

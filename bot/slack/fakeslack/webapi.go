@@ -321,8 +321,8 @@ func (f *Server) authTest(p params, r *http.Request) result {
 	})
 }
 
-// postableLocked resolves the channel of a post: a channel id, or a user id
-// (Slack posts to the bot's DM with that user). It checks that the channel
+// postableLocked resolves the channel of a post: a channel id, "#name", or a
+// user id (Slack posts to the bot's DM with that user). It checks that the channel
 // exists, is not archived and has the bot as a member.
 func (f *Server) postableLocked(id string) (*channel, string) {
 	if id == "" {
@@ -330,6 +330,13 @@ func (f *Server) postableLocked(id string) (*channel, string) {
 	}
 	if _, isUser := f.users[id]; isUser && (id[0] == 'U' || id[0] == 'W') {
 		id = f.dmLocked(id)
+	}
+	if name, ok := strings.CutPrefix(id, "#"); ok {
+		for _, c := range f.channels {
+			if c.Name == name {
+				id = c.ID
+			}
+		}
 	}
 	c, ok := f.channels[id]
 	if !ok || (c.Private && c.WithoutBot) {

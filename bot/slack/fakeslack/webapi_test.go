@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -433,5 +434,44 @@ func TestResponseURL(t *testing.T) {
 	}
 	if len(f.Responses()) != 2 {
 		t.Errorf("responses = %+v", f.Responses())
+	}
+}
+
+// TestJSONBody: Slack's write methods also take a JSON body with a Bearer
+// token, which some clients send instead of a form.
+func TestJSONBody(t *testing.T) {
+	f := newFake(t)
+	post := func(method, token, body string) map[string]any {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, f.APIURL()+method, strings.NewReader(body))
+		must(t, err)
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		must(t, json.NewDecoder(resp.Body).Decode(&out))
+		return out
+	}
+	out := post("chat.postMessage", f.BotToken(), `{"channel":"`+team+`","text":"json","blocks":[{"type":"divider"}]}`)
+	if out["ok"] != true {
+		t.Fatalf("answer = %v", out)
+	}
+	m, _ := f.Message(team, out["ts"].(string))
+	if m.Text != "json" || !strings.Contains(string(m.Blocks), "divider") {
+		t.Errorf("stored = %+v", m)
+	}
+	if c := f.Calls("chat.postMessage")[0]; c.Param("channel") != team || c.Token != f.BotToken() || c.JSON == nil {
+		t.Errorf("call = %+v", c)
+	}
+	if out := post("chat.postMessage", f.BotToken(), `{"channel":`); out["error"] != "invalid_json" {
+		t.Errorf("bad JSON answer = %v", out)
+	}
+	if out := post("chat.scheduleMessage", f.BotToken(), `{}`); out["error"] != "unknown_method" {
+		t.Errorf("unknown method answer = %v", out)
+	}
+	if out := post("chat.postMessage", "xoxb-nope", `{}`); out["error"] != "invalid_auth" {
+		t.Errorf("wrong token answer = %v", out)
 	}
 }
