@@ -13,6 +13,7 @@ require (
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/text v0.43.0
+	golang.org/x/time v0.16.0
 )
 
 require (
