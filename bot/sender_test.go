@@ -232,6 +232,7 @@ func ids(prefix string, n int) []string {
 // limited, retry after 2 s"; the messages committed after its own reach
 // everybody else at once, and its own arrive after the 2 s, in order.
 func TestRateLimitedRecipientDelaysNobodyElse(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	p := newFakePlatform()
 	fastSender(t, e.store, "a", p, nil)
@@ -288,6 +289,7 @@ func TestRateLimitedRecipientDelaysNobodyElse(t *testing.T) {
 // TestPlatformWideRateLimitPausesEveryone: a rate limit the adapter says is
 // the whole account's holds back every recipient for its time.
 func TestPlatformWideRateLimitPausesEveryone(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	p := newFakePlatform()
 	fastSender(t, e.store, "a", p, nil)
@@ -314,6 +316,7 @@ func TestPlatformWideRateLimitPausesEveryone(t *testing.T) {
 // order they were committed, whatever fails on the way; other recipients
 // go on meanwhile.
 func TestOrderHoldsAcrossRetries(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	p := newFakePlatform()
 	fastSender(t, e.store, "a", p, nil)
@@ -355,6 +358,7 @@ func TestOrderHoldsAcrossRetries(t *testing.T) {
 // than the store's claim timeout come back to their own sender from the
 // outbox read (XAUTOCLAIM); it delivers them once all the same.
 func TestOwnMessagesHandedBackAreDeliveredOnce(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	const claimAfter = 50 * time.Millisecond
 	store := redisstore.New(e.rdb, redisstore.Options{ClaimAfter: claimAfter})
@@ -376,6 +380,7 @@ func TestOwnMessagesHandedBackAreDeliveredOnce(t *testing.T) {
 // dead-lettered as gave_up once GiveUpAfter has passed since its commit,
 // the hook is told, and the recipient's next message goes.
 func TestTransientFailureGivesUp(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	p := newFakePlatform()
 	type told struct {
@@ -427,6 +432,7 @@ func TestTransientFailureGivesUp(t *testing.T) {
 // reply ends in the dead-letter list, the owner is told in the team's
 // language, and other recipients are served as before.
 func TestPermanentRefusalIsDeadLetteredAndTheOwnerTold(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, bot.Config{})
 	c := h.confirmIntake("amy", "en")
 	if err := h.staff("bob", "", "claim "+c.ID); err != nil {
@@ -506,6 +512,7 @@ func TestPermanentRefusalIsDeadLetteredAndTheOwnerTold(t *testing.T) {
 // address mid-case (WeChat renames contacts at each login); the next reply
 // goes there, even one queued before the change.
 func TestAddressChangeReachesTheNewAddress(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, bot.Config{})
 	c := h.confirmIntake("amy", "en")
 	if err := h.staff("bob", "", "claim "+c.ID); err != nil {
@@ -580,6 +587,7 @@ func TestAddressChangeReachesTheNewAddress(t *testing.T) {
 // only the lease holder delivers; when it stops, the other takes over at
 // once, not when the lease would have run out.
 func TestLeaseOneSenderDeliversAndHandsOver(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	const ttl = 3 * time.Second
 	pa, pb := newFakePlatform(), newFakePlatform()
@@ -617,6 +625,7 @@ func TestLeaseOneSenderDeliversAndHandsOver(t *testing.T) {
 // while the platform hangs) leaves them to the next holder, which delivers
 // them in order, once.
 func TestKilledSendersMessagesAreDeliveredByAnother(t *testing.T) {
+	t.Parallel()
 	e := newSenderEnv(t)
 	const ttl = time.Second
 	pc, pd := newFakePlatform(), newFakePlatform()
@@ -664,7 +673,9 @@ func TestKilledSendersMessagesAreDeliveredByAnother(t *testing.T) {
 // TestPacing: with "2/s burst 1", messages to one destination go one every
 // 500 ms; recipients an adapter names as one destination share its pace.
 func TestPacing(t *testing.T) {
+	t.Parallel()
 	t.Run("2/s burst 1", func(t *testing.T) {
+		t.Parallel()
 		e := newSenderEnv(t)
 		p := newFakePlatform()
 		pace, err := bot.ParsePace("2/s burst 1")
@@ -690,6 +701,7 @@ func TestPacing(t *testing.T) {
 		}
 	})
 	t.Run("one destination for two recipients", func(t *testing.T) {
+		t.Parallel()
 		e := newSenderEnv(t)
 		p := newFakePlatform()
 		kp := keyedPlatform{p, func(d bot.Delivery) string {
