@@ -37,7 +37,8 @@ import (
 // when it stops, it finishes the deliveries in flight and gives the lease
 // back, and another replica takes over within LeaseTTL/10.
 //
-// Set the exported fields before Start; they are not read again.
+// Set the exported fields before Start, which reads them once (zero or
+// negative values take the defaults).
 type Sender struct {
 	store    Store
 	channel  string
