@@ -41,12 +41,25 @@ type Channel interface {
 	Deliver(ctx context.Context, d Delivery) (ref string, err error)
 }
 
+// PaceKeyer is implemented by a Channel whose platform limits something
+// other than the recipient (Outbound.Recipient): PaceKey names the
+// destination a delivery counts against. For Slack it is the conversation
+// the message is posted in, so that every case thread of the team channel
+// shares one budget. Deliveries with the same key share one pace (Pace)
+// and are paused together by a *RetryError. "" means the recipient.
+type PaceKeyer interface {
+	PaceKey(d Delivery) string
+}
+
 // RetryError is returned by a Channel that is rate limited or temporarily
 // unavailable. After is how long the platform asked to wait (0: the
-// sender's own backoff).
+// sender's own backoff). The wait holds back only the destination of the
+// delivery (see PaceKeyer), or, when Platform is set, every delivery to the
+// platform (the whole account is limited).
 type RetryError struct {
-	After time.Duration
-	Err   error
+	After    time.Duration
+	Platform bool
+	Err      error
 }
 
 func (e *RetryError) Error() string { return fmt.Sprintf("retry after %s: %v", e.After, e.Err) }

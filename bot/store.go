@@ -178,4 +178,12 @@ type Store interface {
 	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	// Release gives the named lease up if holder holds it.
 	Release(ctx context.Context, name, holder string) error
+	// TakeOverOutbox hands consumer every message of the channel's outbox
+	// that was read and not acknowledged, by any consumer and however
+	// recently, oldest first. A sender calls it when it takes the
+	// channel's lease: only the lease holder delivers, so what others hold
+	// is abandoned, and taking it over before reading new messages keeps
+	// each recipient's order. What it returns is bounded by what senders
+	// keep in flight.
+	TakeOverOutbox(ctx context.Context, channel, consumer string) ([]OutboxItem, error)
 }

@@ -37,6 +37,16 @@ func (s *Store) ReadOutbox(ctx context.Context, channel, consumer string, max in
 	if err != nil {
 		return nil, err
 	}
+	items, err := s.decodeOutbox(ctx, stream, msgs)
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	return items, nil
+}
+
+// decodeOutbox turns outbox stream entries into items. An entry that
+// cannot be decoded is acknowledged (ackBad) and left out.
+func (s *Store) decodeOutbox(ctx context.Context, stream string, msgs []redis.XMessage) ([]bot.OutboxItem, error) {
 	items := make([]bot.OutboxItem, 0, len(msgs))
 	var bad []string
 	for _, m := range msgs {
@@ -50,9 +60,53 @@ func (s *Store) ReadOutbox(ctx context.Context, channel, consumer string, max in
 		items = append(items, it)
 	}
 	if err := s.ackBad(ctx, stream, bad); err != nil {
-		return nil, internalError(op, err)
+		return nil, err
 	}
 	return items, nil
+}
+
+// takeOverPage is how many messages one XAUTOCLAIM of TakeOverOutbox moves.
+const takeOverPage = 1000
+
+// TakeOverOutbox hands consumer every message of the channel's outbox that
+// was read and not acknowledged, whoever read it and however recently,
+// oldest first: XAUTOCLAIM with no minimum idle time, from the start of
+// the pending list to its end, one round trip per 1,000 messages. It does
+// not move ReadOutbox's own claim cursor. Messages that cannot be decoded
+// are acknowledged and left out, as ReadOutbox does.
+func (s *Store) TakeOverOutbox(ctx context.Context, channel, consumer string) ([]bot.OutboxItem, error) {
+	const op = "redisstore.TakeOverOutbox"
+	if consumer == "" {
+		return nil, bot.Errorf(bot.EINVALID, op, "no consumer")
+	}
+	stream := s.outboxKey(channel)
+	if err := s.ensureGroup(ctx, stream); err != nil {
+		return nil, internalError(op, err)
+	}
+	var out []bot.OutboxItem
+	start := "0-0"
+	for {
+		msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: stream, Group: senders, Consumer: consumer,
+			MinIdle: 0, Start: start, Count: takeOverPage,
+		}).Result()
+		if isNoGroup(err) {
+			s.forgetGroup(stream)
+			return nil, nil // the stream is gone, and with it what was pending
+		}
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		items, err := s.decodeOutbox(ctx, stream, msgs)
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		out = append(out, items...)
+		if next == "0-0" || next == "" {
+			return out, nil
+		}
+		start = next
+	}
 }
 
 // readStream reads up to max entries of a stream through the senders
