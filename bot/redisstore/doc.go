@@ -28,6 +28,8 @@
 //	    conv                          JSON bot.Conversation
 //	    open                          id of the conversation's open case (= Conv.Case), written with conv
 //	    case:<id>                     JSON bot.Case, one field per case of the customer
+//	    next                          the case number reserved for the customer's next case (ReserveCaseID)
+//	    addr:<platform>               the customer's current address there, written with conv
 //	<p>:{c:<customer>}:seen:<msg id>  string, the version that committed the message; expires after DedupeTTL
 //	<p>:{c:<customer>}:tx:<session>   list of JSON bot.Entry, one transcript per intake session
 //
@@ -40,6 +42,11 @@
 //	                                  the scheduler package claims from it
 //	<p>:outbox:<channel>              stream: field m = JSON bot.Outbound; consumer group "senders"
 //	<p>:refs:<channel>                hash: message ref → the platform's reference
+//	<p>:refcase:<channel>:<pref>      string: the case a platform reference (of a message about a case) belongs to;
+//	                                  expires after RefTTL (90 days)
+//	<p>:dead:<channel>                stream: messages the platform refused for good (m, reason, at), capped
+//	<p>:inbox:<channel>               stream: field m = JSON bot.Inbound accepted but not yet handled; group "senders"
+//	<p>:lease:<name>                  string: the holder of a lease (sender:<channel>), with a TTL
 //	<p>:feed:{f:<log>}                list: the entries of a Feed log; entry n is at index n-1
 //	<p>:feedid:{f:<log>}              hash: entry id → entry number, for idempotent appends
 //

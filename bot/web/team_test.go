@@ -115,18 +115,27 @@ func TestCardEdits(t *testing.T) {
 		}
 		return o
 	}
+	// Recipients are independent (the sender keeps the order per
+	// recipient only), so the entry before the card is delivered first,
+	// alone.
+	other := bot.Outbound{ID: "other", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindText, Text: "something else first", At: now}
+	if err := e.store.Commit(ctx, &bot.Change{Customer: key, Version: snap.Version, Outbox: []bot.Outbound{other}}); err != nil {
+		t.Fatal(err)
+	}
+	e.startSender(t)
+	eventually(t, 5*time.Second, "the sender to deliver the first entry", func() bool {
+		return len(getFeed[teamMsg](t, e, "/api/team/messages?as=alice").Messages) == 1
+	})
 	out := []bot.Outbound{
-		{ID: "other", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindText, Text: "something else first", At: now},
 		card("post", bot.Open, "", false),
 		card("claimed", bot.Claimed, "alice", true),
 		{ID: "t", Channel: "web", Audience: bot.ToTeam, Kind: bot.KindText, Case: "9", Thread: "9", Text: "ros: any news?", At: now},
 		card("handed", bot.Claimed, "bob", true),
 		card("resolved", bot.Resolved, "bob", true),
 	}
-	if err := e.store.Commit(ctx, &bot.Change{Customer: key, Version: snap.Version, Outbox: out}); err != nil {
+	if err := e.store.Commit(ctx, &bot.Change{Customer: key, Version: snap.Version + 1, Outbox: out}); err != nil {
 		t.Fatal(err)
 	}
-	e.startSender(t)
 
 	var p feedPage[teamMsg]
 	eventually(t, 5*time.Second, "the sender to deliver six entries", func() bool {

@@ -141,10 +141,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// outbox.
 	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica}
 	var senders []*bot.Sender
+	var inboxes []*bot.Inbox
 	var stops []func(context.Context)
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
+		for _, b := range inboxes {
+			b.Stop(sctx)
+		}
 		for _, s := range senders {
 			s.Stop(sctx)
 		}
@@ -160,13 +164,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if stop != nil {
 			stops = append(stops, stop)
 		}
-		senders = append(senders, bot.NewSender(store, p.name, ch, replica, log))
+		sd := bot.NewSender(store, p.name, ch, replica, log)
+		sd.Pace = cfg.Paces[p.name]
+		sd.OnDead = engine.Undelivered
+		senders = append(senders, sd)
+		inboxes = append(inboxes, bot.NewInbox(engine, p.name, replica, log))
 	}
 
 	runner.Start()
 	periodic.Start()
 	for _, s := range senders {
 		s.Start()
+	}
+	for _, b := range inboxes {
+		b.Start()
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
@@ -200,6 +211,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err := periodic.Stop(sctx); err != nil {
 		log.Warn("periodic jobs shutdown", "err", err)
+	}
+	for _, b := range inboxes {
+		b.Stop(sctx)
 	}
 	for _, s := range senders {
 		s.Stop(sctx)

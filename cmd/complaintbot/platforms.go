@@ -18,6 +18,9 @@ type platform struct {
 	// enabledBy says which settings turn the platform on, for messages.
 	enabledBy string
 	enabled   func(*config) bool
+	// paceEnv is the setting of the platform's sending pace (bot.ParsePace);
+	// "" for none.
+	paceEnv string
 	// mention writes a person as staff see them on the platform; nil for
 	// the display name.
 	mention func(bot.Person) string

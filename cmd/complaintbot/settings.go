@@ -82,6 +82,8 @@ type config struct {
 	LogLevel      string
 	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
 	People *bot.Directory
+	// Paces are the sending paces of the platforms, by name.
+	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
 	TeamChannel string
 	// Tick is the scheduler runner's tick (TICK).
@@ -215,6 +217,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if c.People, err = staffDirectory(file, c.Staff, c.Supervisors); err != nil {
 		return nil, err
+	}
+	c.Paces = map[string]bot.Pace{}
+	for _, p := range platforms {
+		if p.paceEnv == "" {
+			continue
+		}
+		if c.Paces[p.name], err = bot.ParsePace(get(p.paceEnv)); err != nil {
+			return nil, fmt.Errorf("%s: %s", p.paceEnv, bot.ErrorMessage(err))
+		}
 	}
 	c.TeamChannel = strings.ToLower(get("TEAM_CHANNEL"))
 	if !slices.ContainsFunc(platforms, func(p platform) bool { return p.name == c.TeamChannel }) {
