@@ -33,6 +33,8 @@ type Card struct {
 	Owner       string `json:"owner,omitempty"`
 	OwnerID     string `json:"owner_id,omitempty"`
 	OwnerHandle string `json:"owner_handle,omitempty"`
+	// Fields are the known facts, worded for staff in the team's language.
+	Fields []CardField `json:"fields"`
 	// Rev numbers the card's versions: it changes whenever the case does.
 	// A button on the card carries it, so that clicking the same button
 	// twice is one action (ActionID).
@@ -84,6 +86,7 @@ func (e *Engine) cardOf(c *Case) *Card {
 		Due:        c.FirstResponseDue,
 		Owner:      e.nameOf(c.Owner),
 		OwnerID:    c.Owner,
+		Fields:     e.cardFields(c),
 		Rev:        len(c.History),
 		Actions:    cardActions(c),
 	}
@@ -117,16 +120,18 @@ func (e *Engine) card(c *Case, now time.Time, update bool) Outbound {
 	return m
 }
 
-// cardText renders a case's card as plain text, in the team's language, for
-// platforms without structured cards and for the web feed's "text".
-func (e *Engine) cardText(c *Case) string {
+// CardField is one fact of a card, worded for staff.
+type CardField struct {
+	Slot  flows.Slot `json:"slot"`
+	Label string     `json:"label"`
+	Value string     `json:"value"`
+}
+
+// cardFields words the case's known facts (besides the grievance and the
+// outcome, which the summary says) for staff, in the team's language.
+func (e *Engine) cardFields(c *Case) []CardField {
 	lang := e.cfg.TeamLang
-	word := func(key string) string { return e.say(lang, key, nil) }
-	var risks []string
-	for _, r := range c.Risks {
-		risks = append(risks, word("risk."+string(r)))
-	}
-	var facts []string
+	var out []CardField
 	for _, slot := range flows.Slots {
 		if slot == flows.Grievance || slot == flows.Outcome {
 			continue
@@ -145,7 +150,23 @@ func (e *Engine) cardText(c *Case) string {
 		case flows.Order:
 			v = flows.OrderWords(e.cfg.Catalog, lang, f)
 		}
-		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": word("fact." + string(slot)), "Value": v}))
+		out = append(out, CardField{Slot: slot, Label: e.say(lang, "fact."+string(slot), nil), Value: v})
+	}
+	return out
+}
+
+// cardText renders a case's card as plain text, in the team's language, for
+// platforms without structured cards and for the web feed's "text".
+func (e *Engine) cardText(c *Case) string {
+	lang := e.cfg.TeamLang
+	word := func(key string) string { return e.say(lang, key, nil) }
+	var risks []string
+	for _, r := range c.Risks {
+		risks = append(risks, word("risk."+string(r)))
+	}
+	var facts []string
+	for _, f := range e.cardFields(c) {
+		facts = append(facts, e.say(lang, "team.facts", map[string]any{"Label": f.Label, "Value": f.Value}))
 	}
 	owner := word("team.nobody")
 	if c.Owner != "" {

@@ -127,6 +127,16 @@ func NewDirectory(people []Person) (*Directory, error) {
 	return d, nil
 }
 
+// Open makes the directory open even with people configured: a platform's
+// reported members (Learn) become staff. Use it when only supervisors are
+// configured, so that, say, the members of the Slack team channel are the
+// staff and SUPERVISORS picks who among them supervises.
+func (d *Directory) Open() {
+	d.mu.Lock()
+	d.closed = false
+	d.mu.Unlock()
+}
+
 // MustDirectory is NewDirectory for tests and fixed configurations: it
 // panics on an error.
 func MustDirectory(people []Person) *Directory {

@@ -167,6 +167,7 @@ type Server struct {
 	log         *slog.Logger
 	pollEvery   time.Duration
 
+	mux       *http.ServeMux
 	bells     bells
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -212,6 +213,12 @@ func New(o Options) *Server {
 	return s
 }
 
+// Mount serves h at pattern (http.ServeMux syntax) on the web server: the
+// HTTP endpoints other platforms call (Slack's Events API, WeCom's
+// callback). Call it before the server starts serving. h gets the same
+// security headers as every other route.
+func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 // Handler returns the handler serving the API and the page.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -223,6 +230,7 @@ func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 	mux.Handle("/{$}", methods{http.MethodGet: s.page})
 	mux.Handle("/healthz", methods{http.MethodGet: s.health})
 	mux.Handle("/api/customers/{id}/messages", methods{

@@ -127,5 +127,11 @@ func staffDirectory(file []bot.Person, staff, supervisors []string) (*bot.Direct
 		}
 		return nil, fmt.Errorf("STAFF/SUPERVISORS: %v", err)
 	}
+	if len(file) == 0 && len(staff) == 0 {
+		// Only supervisors (or nobody) configured: the staff are whoever
+		// a platform reports, such as the members of the Slack team
+		// channel.
+		d.Open()
+	}
 	return d, nil
 }
