@@ -69,6 +69,10 @@ type Inbound struct {
 	// WeChat message). When Thread is empty the engine looks the reference
 	// up among the messages the bot posted about cases (Store.CaseOfRef).
 	ThreadRef string
+	// Place is where on the platform a staff message was written (a Slack
+	// channel or DM id), when private answers should go back there rather
+	// than to the team channel; "" for the team channel.
+	Place string
 	// Text is what was written. It may be empty when there are attachments
 	// or a Command.
 	Text        string
@@ -128,6 +132,10 @@ type Outbound struct {
 	Kind   string `json:"kind"`
 	Text   string `json:"text"`
 	Card   *Card  `json:"card,omitempty"`
+	// Place is where a private notice is shown: the place on the platform
+	// the command it answers came from (Inbound.Place); "" for the team
+	// channel.
+	Place string `json:"place,omitempty"`
 	// Ref names this message so that a later one can replace it ("card:42").
 	Ref string `json:"ref,omitempty"`
 	// Edits is the Ref of the message this one replaces in place.

@@ -201,6 +201,11 @@ func (d *Directory) Learn(platform, handle, name string) *Person {
 		if name != "" && (p.learned || p.Name == p.Handle(platform)) {
 			d.rename(p, name)
 		}
+		if p.Handles[platform] == "" {
+			// Configured by a name that is this platform's handle (STAFF=U0123):
+			// now known there as such, so mentions work.
+			_ = d.addHandle(p, platform, handle)
+		}
 		return clone(p)
 	}
 	if d.closed {

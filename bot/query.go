@@ -46,3 +46,44 @@ func validStatus(s Status) bool {
 	}
 	return false
 }
+
+// Query answers a read-only staff command at once, without queuing
+// anything: cases, mine, help and case 42, typed as in the team channel
+// (a slash command's text). It is for platforms that want the answer in
+// their reply to the request (a Slack slash command's acknowledgement).
+// ok is false when text is not one of those commands, or does not parse:
+// the caller then hands the message to Accept like any other. A handle
+// that is not staff gets EFORBIDDEN.
+func (e *Engine) Query(ctx context.Context, platform, handle, text string) (answer string, ok bool, err error) {
+	who, known := e.cfg.People.ByHandle(platform, handle)
+	if !known {
+		return "", false, Errorf(EFORBIDDEN, "staff query", "%q is not on the staff list", handle)
+	}
+	now := e.now().In(e.cfg.Location)
+	cmd, uerr := ParseCommand(CleanText(text), "", now, e.cfg.Location)
+	if uerr != nil {
+		return "", false, nil
+	}
+	switch cmd.Verb {
+	case CmdList, CmdMine, CmdHelp:
+		text, err := e.listing(ctx, who.ID, cmd, now)
+		return text, err == nil, err
+	case CmdShow:
+		customer, err := e.store.CustomerOf(ctx, cmd.Case)
+		if ErrorCode(err) == ENOTFOUND {
+			return e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}), true, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		snap, err := e.store.Load(ctx, LoadQuery{Customer: customer, Case: cmd.Case, Transcript: true, Cases: true})
+		if err != nil {
+			return "", false, err
+		}
+		if snap.Case == nil || snap.Case.ID != cmd.Case {
+			return e.say(cmd.Lang, "notice.no_case", map[string]any{"ID": cmd.Case}), true, nil
+		}
+		return e.brief(snap, snap.Case, cmd.Lang), true, nil
+	}
+	return "", false, nil
+}

@@ -154,7 +154,7 @@ type staffMsg struct {
 func (e *Engine) notice(st *staffMsg, caseID, text string, now time.Time) Outbound {
 	m := e.toTeam(caseID, st.in.Thread, KindNotice, text, now)
 	m.Channel = st.in.Channel
-	m.To, m.ToHandle = st.who.ID, st.in.User
+	m.To, m.ToHandle, m.Place = st.who.ID, st.in.User, st.in.Place
 	return m
 }
 

@@ -80,6 +80,11 @@ func Normalize(in Inbound) (Inbound, error) {
 			return in, err
 		}
 	}
+	if in.Place != "" {
+		if err := CheckID("place", in.Place); err != nil {
+			return in, err
+		}
+	}
 	if in.Address != "" {
 		if err := CheckID("address", in.Address); err != nil {
 			return in, err
