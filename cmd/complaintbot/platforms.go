@@ -7,6 +7,7 @@ import (
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
+	"github.com/complaintbot/complaintbot/bot/slack"
 	"github.com/complaintbot/complaintbot/bot/web"
 )
 
@@ -47,6 +48,34 @@ var platforms = []platform{
 		name: web.Channel, enabledBy: "always on", enabled: func(*config) bool { return true },
 		start: func(_ context.Context, p *parts) (bot.Channel, func(context.Context), error) { return p.web, nil, nil },
 	},
+	{
+		name: slack.Channel, enabledBy: "set SLACK_BOT_TOKEN", paceEnv: "SLACK_SEND_RATE",
+		enabled: func(c *config) bool { return c.Slack.BotToken != "" },
+		mention: slack.Mention,
+		start:   startSlack,
+	},
+}
+
+// startSlack connects the Slack app: auth.test (a refused token stops the
+// bot), the team channel's members as staff, Socket Mode when there is an
+// app token, and the HTTP Events API's routes when there is a signing
+// secret.
+func startSlack(ctx context.Context, p *parts) (bot.Channel, func(context.Context), error) {
+	o := p.cfg.Slack
+	o.Engine, o.Logger = p.engine, p.log
+	a, err := slack.New(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.SigningSecret != "" {
+		for pattern, h := range a.Routes() {
+			p.web.Mount(pattern, h)
+		}
+	}
+	if err := a.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	return a, a.Stop, nil
 }
 
 func platformNamed(name string) platform {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/slack"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -43,6 +44,14 @@ var settings = []setting{
 	{Env: "TEAM_LANG", Default: "en", Help: "language of the team channel: en or zh"},
 	{Env: "MESSAGES_FILE", Help: "TOML file overriding the bot's wording ([zh] and [en] tables of catalogue keys)"},
 	{Env: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+
+	// Slack (issue 9): on when SLACK_BOT_TOKEN is set.
+	{Env: "SLACK_BOT_TOKEN", Help: "the Slack app's bot token (xoxb-…); turns Slack on", Secret: true},
+	{Env: "SLACK_APP_TOKEN", Help: "app-level token (xapp-…, connections:write) for Socket Mode, the default transport", Secret: true},
+	{Env: "SLACK_SIGNING_SECRET", Help: "signing secret for the HTTP Events API at /slack/events, /slack/interactions, /slack/commands on WEB_ADDR", Secret: true},
+	{Env: "SLACK_TEAM_CHANNEL", Help: "id of the Slack channel the team works in (C…); required with TEAM_CHANNEL=slack"},
+	{Env: "SLACK_API_URL", Default: "https://slack.com/api/", Help: "Slack's Web API base URL, ending in /; for proxies, Enterprise Grid and tests"},
+	{Env: "SLACK_SEND_RATE", Default: "1/s burst 3", Help: "pace of sends per Slack channel (N/period, burst N, jitter D, hour N; off)"},
 
 	// Keeping time (issue 4). Every duration is a Go duration (90s, 15m,
 	// 2h30m) and must be more than zero; "business time" counts only
@@ -82,6 +91,8 @@ type config struct {
 	LogLevel      string
 	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
 	People *bot.Directory
+	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
+	Slack slack.Options
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
@@ -217,6 +228,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if c.People, err = staffDirectory(file, c.Staff, c.Supervisors); err != nil {
 		return nil, err
+	}
+	c.Slack = slack.Options{
+		BotToken: get("SLACK_BOT_TOKEN"), AppToken: get("SLACK_APP_TOKEN"), SigningSecret: get("SLACK_SIGNING_SECRET"),
+		TeamChannel: get("SLACK_TEAM_CHANNEL"), APIURL: get("SLACK_API_URL"),
+	}
+	if c.Slack.BotToken != "" || c.Slack.AppToken != "" || c.Slack.SigningSecret != "" || c.Slack.TeamChannel != "" {
+		if err := slack.CheckOptions(c.Slack, strings.EqualFold(get("TEAM_CHANNEL"), slack.Channel)); err != nil {
+			return nil, err
+		}
 	}
 	c.Paces = map[string]bot.Pace{}
 	for _, p := range platforms {
