@@ -322,8 +322,12 @@ func (s *Server) sessionOf(c *call) (*session, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var sess *session
+	dataTicket := c.query("webwx_data_ticket") // webwxgetmedia names its session only so
 	for _, x := range s.sessions {
-		if x.skey == skey && (sid == "" || x.sid == sid) && (uin == 0 || uin == s.uin) {
+		switch {
+		case skey != "" && x.skey == skey && (sid == "" || x.sid == sid) && (uin == 0 || uin == s.uin):
+			sess = x
+		case skey == "" && dataTicket != "" && x.dataTicket == dataTicket:
 			sess = x
 		}
 	}
