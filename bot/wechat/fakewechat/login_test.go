@@ -1,9 +1,11 @@
 package fakewechat_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -298,57 +300,132 @@ func TestHotLoginRecordedThenExpired(t *testing.T) {
 	}
 }
 
-// TestHotLoginCookieLoss reproduces the cookie-domain bug of openwechat v1.4.10 and
-// checks the workaround: after HotLogin the jar holds the cookies host-only for
-// https://wx.qq.com, so uploads to file.wx.qq.com fail, and the jar the library saves
-// again is empty.
+// TestHotLoginCookieLoss reproduces the cookie-domain bug of openwechat v1.4.10: after
+// HotLogin the jar holds the cookies host-only for https://wx.qq.com, so uploads to
+// file.wx.qq.com fail, and the jar the library saves again is empty ({}), since
+// Jar.UnmarshalJSON never fills the hosts map MarshalJSON walks.
+//
+// The workaround of the research notes (Jar.SetCookies for the file host after
+// HotLogin) races with the sync goroutine, which marshals the same unsynchronized map
+// on every DumpTo. The race-free fix is in the storage: jarFix below.
 func TestHotLoginCookieLoss(t *testing.T) {
 	f := newFake(t)
 	seed, err := f.SeedHotLogin()
 	must(t, err)
-	store := fakewechat.NewMemoryStorage(seed)
-	bot, _ := newBot(t, f)
-	must(t, bot.HotLogin(store))
-	self, _ := bot.GetCurrentUser()
+	image := func() io.Reader { return strings.NewReader("\x89PNG\r\n\x1a\nnot really") }
+
+	t.Run("bug", func(t *testing.T) {
+		store := fakewechat.NewMemoryStorage(seed)
+		bot, stop := newBot(t, f)
+		defer stop()
+		must(t, bot.HotLogin(store))
+		alice := friend(t, bot, "王女士")
+		if _, err := alice.SendImage(image()); !errors.Is(err, openwechat.ErrWebWxDataTicketNotFound) {
+			t.Fatalf("SendImage after HotLogin = %v, want ErrWebWxDataTicketNotFound", err)
+		}
+		if hosts := savedJarHosts(t, store.Bytes()); len(hosts) != 0 {
+			t.Errorf("saved jar after HotLogin has hosts %v; openwechat v1.4.10 saves none", hosts)
+		}
+	})
+
+	t.Run("fixed in the storage", func(t *testing.T) {
+		store := &jarFix{inner: fakewechat.NewMemoryStorage(seed)}
+		bot, stop := newBot(t, f)
+		defer stop()
+		must(t, bot.HotLogin(store))
+		alice := friend(t, bot, "王女士")
+		if _, err := alice.SendImage(image()); err != nil {
+			t.Fatalf("SendImage: %v", err)
+		}
+		sent, err := f.WaitSent(1, wait)
+		must(t, err)
+		if s := sent[0]; s.Type != 3 || s.To != "alice" || s.Upload == nil || s.Upload.MediaType != "pic" {
+			t.Errorf("sent = %+v", s)
+		}
+		// The library has saved again (after login and after the first sync): the jar is kept.
+		if hosts := savedJarHosts(t, store.inner.Bytes()); len(hosts) != 3 {
+			t.Errorf("saved jar hosts %v, want 3", hosts)
+		}
+	})
+}
+
+func friend(t *testing.T, bot *openwechat.Bot, nick string) *openwechat.Friend {
+	t.Helper()
+	self, err := bot.GetCurrentUser()
+	must(t, err)
 	friends, err := self.Friends()
 	must(t, err)
-	alice := friends.GetByNickName("王女士")
-
-	_, err = alice.SendImage(strings.NewReader("\x89PNG\r\n\x1a\nnot really"))
-	if !errors.Is(err, openwechat.ErrWebWxDataTicketNotFound) {
-		t.Fatalf("SendImage after HotLogin = %v, want ErrWebWxDataTicketNotFound", err)
+	fr := friends.GetByNickName(nick)
+	if fr == nil {
+		t.Fatalf("no friend %s in %v", nick, friends)
 	}
+	return fr
+}
+
+func savedJarHosts(t *testing.T, doc []byte) []string {
+	t.Helper()
 	var saved struct{ Jar map[string]json.RawMessage }
-	must(t, json.Unmarshal(store.Bytes(), &saved))
-	if len(saved.Jar) != 0 {
-		// v1.4.10's Jar.UnmarshalJSON never fills the hosts map MarshalJSON walks.
-		t.Errorf("saved jar after HotLogin has %d hosts; openwechat v1.4.10 saves none", len(saved.Jar))
+	must(t, json.Unmarshal(doc, &saved))
+	var hosts []string
+	for h := range saved.Jar {
+		hosts = append(hosts, h)
 	}
+	return hosts
+}
 
-	// The workaround: give the cookies of the base host to the file and webpush hosts
-	// (setting the base host again also makes the jar save it), then save.
-	client := bot.Caller.Client
-	jar := client.Jar()
-	base, _ := url.Parse(client.Domain.BaseHost())
-	cookies := jar.Cookies(base)
-	for _, h := range []string{client.Domain.BaseHost(), client.Domain.FileHost(), client.Domain.SyncHost()} {
-		u, _ := url.Parse(h)
-		jar.SetCookies(u, cookies)
-	}
-	must(t, bot.DumpHotReloadStorage())
+// jarFix wraps a hot-reload storage to undo openwechat's cookie loss without touching
+// the live jar: on Read it lists the base host's cookies for the file. and webpush.
+// hosts too; on Write it keeps the last good jar when the library writes an empty one.
+// The library reads and writes storage synchronously, so this needs no locking beyond
+// the inner storage's.
+type jarFix struct {
+	inner   *fakewechat.MemoryStorage
+	reading *bytes.Reader
+	lastJar json.RawMessage
+}
 
-	if _, err := alice.SendImage(strings.NewReader("\x89PNG\r\n\x1a\nnot really")); err != nil {
-		t.Fatalf("SendImage after the workaround: %v", err)
+func (j *jarFix) Read(p []byte) (int, error) {
+	if j.reading == nil {
+		raw, err := io.ReadAll(j.inner)
+		if err != nil {
+			return 0, err
+		}
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return 0, err
+		}
+		var domain string
+		var jar map[string]json.RawMessage
+		_ = json.Unmarshal(doc["WechatDomain"], &domain)
+		_ = json.Unmarshal(doc["Jar"], &jar)
+		if base, ok := jar["https://"+domain]; ok {
+			jar["https://file."+domain], jar["https://webpush."+domain] = base, base
+		}
+		doc["Jar"], _ = json.Marshal(jar)
+		j.lastJar = doc["Jar"]
+		fixed, _ := json.Marshal(doc)
+		j.reading = bytes.NewReader(fixed)
 	}
-	sent, err := f.WaitSent(1, wait)
-	must(t, err)
-	if s := sent[0]; s.Type != 3 || s.To != "alice" || s.Upload == nil || s.Upload.MediaType != "pic" {
-		t.Errorf("sent = %+v", s)
+	return j.reading.Read(p)
+}
+
+func (j *jarFix) Write(p []byte) (int, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(p, &doc); err != nil {
+		return 0, err
 	}
-	must(t, json.Unmarshal(store.Bytes(), &saved))
-	if len(saved.Jar) != 3 {
-		t.Errorf("saved jar after the workaround has %d hosts, want 3", len(saved.Jar))
+	var jar map[string]json.RawMessage
+	_ = json.Unmarshal(doc["Jar"], &jar)
+	if len(jar) == 0 && j.lastJar != nil {
+		doc["Jar"] = j.lastJar
+	} else {
+		j.lastJar = doc["Jar"]
 	}
+	fixed, _ := json.Marshal(doc)
+	if _, err := j.inner.Write(append(fixed, '\n')); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // TestCookieCheck shows what the cookie loss means if the service checks cookies: the
@@ -366,6 +443,16 @@ func TestCookieCheck(t *testing.T) {
 	if !errors.As(err, &ret) || ret != fakewechat.RetCookie {
 		t.Fatalf("Block = %v, want Ret 1102", err)
 	}
+
+	// With the storage fix the cookies reach webpush. and the bot keeps syncing.
+	seed, err = f.SeedHotLogin()
+	must(t, err)
+	bot2, _ := newBot(t, f)
+	got := collect(bot2, nil)
+	must(t, bot2.HotLogin(&jarFix{inner: fakewechat.NewMemoryStorage(seed)}))
+	_, err = f.PushText("alice", "在吗")
+	must(t, err)
+	next(t, got)
 }
 
 // block waits for the bot to stop and returns why, like bot.Block() but race-free:
