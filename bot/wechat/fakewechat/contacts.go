@@ -429,7 +429,6 @@ type session struct {
 	encry      map[string]string // group ID → EncryChatRoomId
 	ended      bool
 	endRet     int
-	startSeq   int64 // the newest message when the session began
 }
 
 func (sess *session) encryChatRoomID(groupID string) string {
@@ -458,7 +457,6 @@ func (s *Server) newSessionLocked() *session {
 		names:      map[string]string{},
 		ids:        map[string]string{},
 		encry:      map[string]string{},
-		startSeq:   s.seq,
 	}
 	s.un(sess, SelfID)
 	s.sessions = append(s.sessions, sess)

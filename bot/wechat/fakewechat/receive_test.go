@@ -124,6 +124,14 @@ func TestReceiveGroupMessages(t *testing.T) {
 		t.Errorf("at=%v inGroup=%v %v", s.isAt, s.inGroup, s.inGroupErr)
 	}
 
+	// openwechat splits group content on every ":<br/>" and joins the rest with
+	// nothing: a ":\n" in the member's text is lost.
+	_, err = f.PushGroupText("team", "bob", "#42:\n客户已回电")
+	must(t, err)
+	if s = next(t, got); s.msg.Content != "#42客户已回电" {
+		t.Errorf("Content = %q; openwechat v1.4.10 gives \"#42客户已回电\"", s.msg.Content)
+	}
+
 	// A group not saved to contacts is fetched through webwxbatchgetcontact.
 	_, err = f.PushGroupText("vip", "dave", "hi")
 	must(t, err)

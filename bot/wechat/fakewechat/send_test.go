@@ -213,3 +213,18 @@ func TestRewrite(t *testing.T) {
 		t.Errorf("the jar kept %v for file.wx.qq.com, want the domain cookie", cs)
 	}
 }
+
+// TestSendHTTPError pins that openwechat ignores HTTP status codes: a 502 with an empty
+// body is a JSON decode error ("EOF"), neither a NetworkErr nor retried.
+func TestSendHTTPError(t *testing.T) {
+	f := newFake(t)
+	_, alice, _ := loggedIn(t, f)
+	f.Inject("webwxsendmsg", 1, fakewechat.Fault{Status: http.StatusBadGateway})
+	_, err := alice.SendText("x")
+	if err == nil || err.Error() != "EOF" || errors.Is(err, openwechat.NetworkErr) {
+		t.Fatalf("send = %v, want a bare EOF", err)
+	}
+	if n := f.Count("webwxsendmsg"); n != 1 {
+		t.Errorf("%d attempts", n)
+	}
+}
