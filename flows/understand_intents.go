@@ -7,7 +7,8 @@ import (
 )
 
 // intentOrder is the order intents are listed in.
-var intentOrder = []Intent{WantsHuman, Withdraws, Skips, Yes, No, NothingElse, NewComplaint, Greets, Thanks, Chases}
+var intentOrder = []Intent{WantsHuman, Withdraws, Skips, Yes, No, NothingElse, NewComplaint, Greets, Thanks, Chases,
+	Questions, ChitChat, Urges, AlreadySaid, AsksBot, SpeaksZH, SpeaksEN, Corrects}
 
 // whWords after "don't know" make it a statement, not an answer: "I don't
 // know why it broke", "不知道为什么坏了".
