@@ -68,7 +68,7 @@ func (r *reading) readOrders() {
 // orderKeyNeedles and productBrandNeedles are the words orderKeyRe and
 // productModelRe cannot match without.
 var (
-	orderKeyNeedles     = []string{"订单", "单号", "快递", "运单", "物流", "型号", "序列号", "编号", "sn", "s/n", "serial", "imei", "model", "tracking", "order", "invoice", "ref", "#",
+	orderKeyNeedles = []string{"订单", "单号", "快递", "运单", "物流", "型号", "序列号", "编号", "sn", "s/n", "serial", "imei", "model", "tracking", "order", "invoice", "ref", "#",
 		"account", "acct", "receipt", "job", "booking", "contract", "合同", "小票"}
 	productBrandNeedles = []string{"iphone", "ipad", "macbook", "galaxy", "pixel", "redmi", "xiaomi", "huawei", "oppo", "vivo", "oneplus", "honor", "samsung",
 		"surface", "thinkpad", "kindle", "airpods", "apple watch", "playstation", "xbox", "mate", "nova", "dyson", "philips", "midea", "haier", "gree",
