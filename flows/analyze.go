@@ -17,7 +17,8 @@ import (
 // Every Finding.Span is a substring of the text as written, after invalid
 // UTF-8 has been replaced by U+FFFD; only the first 32 KiB of a longer text
 // are read. Every Value is valid UTF-8. A When finding's Date is midnight of
-// a day not after the day following ctx.Now.
+// a day not after the day following ctx.Now (a When of Kind WhenUses, a
+// count of uses, has none).
 //
 // Traditional characters are read as their simplified forms, so every
 // Chinese rule works on traditional text too; values and spans keep the
@@ -47,6 +48,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 	r.lang = u.language()
 
 	r.readContacts()
+	r.readDeadlines()
 	r.readDates()
 	r.readMoney()
 	r.readPhones()
@@ -61,6 +63,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 	a.Traditional = u.traditional
 	a.Emotion, a.Signals = r.emotion()
 	a.Risks = r.risks()
+	a.Hazard = r.hazard()
 	r.readGrievances()
 	a.Intents = r.intents()
 	r.readExpected(a.Intents)

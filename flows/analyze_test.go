@@ -202,12 +202,13 @@ func checkInvariants(t testing.TB, text string, now time.Time, a Analysis) {
 		if !f.Date.IsZero() && f.Date.After(limit) {
 			t.Fatalf("date %v is after %v", f.Date, limit)
 		}
-		if f.Slot == When && f.Date.IsZero() {
+		if f.Slot == When && f.Date.IsZero() && f.Kind != WhenUses {
 			t.Fatalf("when finding %+v has no date", f)
 		}
 	}
 	for _, s := range a.Signals {
-		if !slices.Contains([]string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks}, s) {
+		if !slices.Contains([]string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks,
+			signalRhetorical, signalThreat}, s) {
 			t.Fatalf("unknown signal %q", s)
 		}
 	}

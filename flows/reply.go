@@ -175,10 +175,10 @@ var currencySymbols = map[string]string{"CNY": "¥", "USD": "$", "EUR": "€", "
 func money(amount float64, currency string) string {
 	n := strconv.FormatFloat(amount, 'f', 2, 64)
 	n = strings.TrimSuffix(n, ".00")
-	if sym, ok := currencySymbols[currency]; ok || currency == "" {
-		if !ok {
-			sym = "¥"
-		}
+	if currency == "" {
+		return n // said without a currency
+	}
+	if sym, ok := currencySymbols[currency]; ok {
 		return sym + n
 	}
 	return n + " " + currency

@@ -103,6 +103,10 @@ const (
 	WhereOther  = "other"
 )
 
+// WhenUses is the Finding.Kind of a When read from a count of uses (才用了
+// 两次, "after 3 uses"): it has no Date; its Value is the words said.
+const WhenUses = "uses"
+
 // Impact kinds (Finding.Kind for the Impact slot).
 const (
 	ImpactMoney    = "money"
@@ -238,6 +242,8 @@ type Analysis struct {
 	Signals  []string     `json:"signals,omitempty"`
 	Venting  bool         `json:"venting,omitempty"` // expresses feelings, not only facts
 	Risks    []Risk       `json:"risks,omitempty"`
+	// Hazard is the kind of safety hazard named (Hazard* constants), or "".
+	Hazard string `json:"hazard,omitempty"`
 	Intents  []Intent     `json:"intents,omitempty"`
 	Findings []Finding    `json:"findings,omitempty"`
 	Hints    []Complainer `json:"hints,omitempty"` // complainer types this text suggests

@@ -1,5 +1,7 @@
 package flows
 
+import "strings"
+
 // readOutcomes reads what the customer wants (the Outcome slot): refund,
 // replacement, repair, apology, explanation, compensation, or other (Value
 // the clause that asks for it, "取消订单", "I want the manager fired"). The
@@ -22,8 +24,72 @@ func (r *reading) readOutcomes() {
 	}
 }
 
+// serviceWords name a service as a noun: a visit for one (做保养, "your
+// repair technician") is the topic of a complaint, not the outcome asked
+// for, unless the customer asks for it (我要维修, "please send an
+// engineer") or answers the question about the outcome.
+var serviceWords = map[string]bool{"维修": true, "修理": true, "保养": true, "检修": true, "返修": true, "repair": true, "repairs": true,
+	"technician": true, "engineer out": true}
+
+// wishCues before an outcome word in its clause make it something asked
+// for.
+var wishCues = []string{"要", "想", "希望", "请", "给我", "安排", "需要", "能不能", "可以", "麻烦", "帮我", "派", "申请", "要求", "赶紧", "尽快",
+	"want", "need", "like", "please", "can you", "could you", "should", "arrange", "send", "expect", "demand", "book", "get", "or", "and"}
+
+// otherWants before an outcome word say someone else wants it:
+// 邻居找我赔钱, "he wants me to pay".
+var otherWants = []string{"找我", "让我", "要我", "叫我", "逼我", "want me to", "wants me to", "asked me to", "asking me to", "told me to"}
+
+// notDoneCues before an explanation or an apology say it was not given:
+// 没有一个人过来解释, "nobody explained". That is a complaint about the
+// treatment, not yet a wish.
+var notDoneCues = []string{"没有", "没人", "没", "也不", "从不", "不肯", "nobody", "no one", "never", "didn't", "did not", "without", "won't", "wouldn't"}
+
+// outcomeIsTopic reports whether the outcome word at h names what the
+// complaint is about rather than what the customer wants.
+func (r *reading) outcomeIsTopic(h lexHit) bool {
+	c := r.u.clauseAt(h.start)
+	before := r.u.norm[c.start:h.start]
+	for _, w := range otherWants {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	switch h.lex.arg {
+	case Explanation, Apology:
+		for _, w := range notDoneCues {
+			if containsWord(before, w) {
+				return true
+			}
+		}
+	case Repair:
+		if !serviceWords[h.lex.word] || r.ctx.Expect == Outcome || strings.TrimSpace(before) == "" && c.end == h.end {
+			return false
+		}
+		for _, w := range wishCues {
+			if containsWord(before, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// containsWord reports whether s holds w, as a whole word when w is
+// English.
+func containsWord(s, w string) bool {
+	if !isASCIIAlnum(w[0]) {
+		return strings.Contains(s, w)
+	}
+	return containsPart(s, w)
+}
+
 // addOutcome records one outcome keyword.
 func (r *reading) addOutcome(h lexHit) {
+	if r.outcomeIsTopic(h) {
+		return
+	}
 	f := Finding{Slot: Outcome, Kind: h.lex.arg, Value: h.lex.arg, Negated: r.outcomeRefused(h)}
 	if h.lex.arg == OtherOutcome {
 		f.Value = r.clauseValue(h.start, h.end)
