@@ -69,6 +69,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 	r.readExpected(a.Intents)
 	r.readProducts()
 	a.Venting = a.Emotion >= Upset || r.hasSignal(a.Signals, signalDistress) || r.hasSense(senseTreatment)
+	a.Topic = r.topic()
 	a.Findings = r.findings()
 	a.Complaint = len(r.grievances) > 0
 	a.Hints = r.hints(a)

@@ -136,6 +136,9 @@ const (
 	OrderProduct  = "product" // product name or model
 	OrderSerial   = "serial"  // serial number
 	OrderTracking = "tracking"
+	// OrderGuess is added to the kinds of an Order fact whose number was
+	// guessed from a bare token (B77): a number announced later replaces it.
+	OrderGuess = "guess"
 )
 
 // Risk is a named reason to treat a complaint as urgent (P12, P13).
@@ -244,6 +247,8 @@ type Analysis struct {
 	Risks    []Risk       `json:"risks,omitempty"`
 	// Hazard is the kind of safety hazard named (Hazard* constants), or "".
 	Hazard string `json:"hazard,omitempty"`
+	// Topic is the kind of complaint (Topic* constants), or "".
+	Topic string `json:"topic,omitempty"`
 	Intents  []Intent     `json:"intents,omitempty"`
 	Findings []Finding    `json:"findings,omitempty"`
 	Hints    []Complainer `json:"hints,omitempty"` // complainer types this text suggests

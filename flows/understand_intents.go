@@ -68,6 +68,7 @@ func (r *reading) intents() []Intent {
 			}
 		}
 	}
+	r.readAside(set)
 	var out []Intent
 	for _, in := range intentOrder {
 		if set[in] {
@@ -75,6 +76,66 @@ func (r *reading) intents() []Intent {
 		}
 	}
 	return out
+}
+
+// requestForms before an outcome in a question make it a request: "can
+// you refund me?", "能不能给我换一个?".
+var requestForms = []string{"can you", "could you", "would you", "can i get", "can i have", "could i get", "能不能", "可不可以", "可以", "能否",
+	"能帮我", "帮我", "麻烦"}
+
+// readAside reads a question or a remark about something else than the
+// complaint (P3: kept, answered briefly, never taken as facts):
+//
+//   - Questions: the text asks (it ends with a question mark, 吗 or 呢, or
+//     starts a question: 请问, 顺便问一下, "do you sell", "quick question")
+//     and tells no problem, is no chase, no indignant question and no
+//     request ("can you refund me?").
+//   - ChitChat: the text laughs or chats (哈哈, lol, btw, "his is fine")
+//     and tells no problem.
+func (r *reading) readAside(set map[Intent]bool) {
+	if len(r.grievances) > 0 || set[Chases] || set[WantsHuman] || set[AsksBot] || set[Withdraws] || set[NewComplaint] || r.onlyPleasantries() {
+		return
+	}
+	asked, chat := false, false
+	for _, h := range r.u.hits {
+		switch h.lex.sense {
+		case senseProblem, senseTreatment, senseInsult, senseAngry:
+			if !r.harmDenied(h) {
+				return
+			}
+		case senseRisk:
+			return
+		case senseQuestion:
+			asked = true
+		case senseChat:
+			chat = true
+		}
+	}
+	shaped := isQuestion(r.u.norm) || strings.HasSuffix(strings.TrimRightFunc(r.u.norm, isAsideTail), "呢")
+	if shaped && !asked && rhetoricalQuestion(r.u.norm) {
+		return
+	}
+	if (asked || shaped) && r.has(Outcome, "") {
+		for _, w := range requestForms {
+			if containsWord(r.u.norm, w) {
+				return
+			}
+		}
+	}
+	switch {
+	case asked || shaped && !chat:
+		if shaped || asked {
+			set[Questions] = true
+		}
+	case chat:
+		set[ChitChat] = true
+	}
+}
+
+// isAsideTail reports whether r may end a question after its mark: a
+// space, laughter, an emoji.
+func isAsideTail(r rune) bool {
+	return unicode.IsSpace(r) || r == '~' || unicode.In(r, unicode.So, unicode.Sk) || r == 0xFE0F
 }
 
 // followedByWh reports whether a question word follows the hit in its

@@ -20,7 +20,7 @@ import (
 //     want ("我不要退款,我要换货") is Negated.
 
 // correctionCues end the words before a corrected fact.
-var correctionCues = []string{"不是", "并非", "并不是", "而不是", "不在", "不是在", "不是那个", "not", "isn't", "isnt", "wasn't", "wasnt",
+var correctionCues = []string{"不是", "并非", "并不是", "而不是", "不在", "不是在", "不是那个", "not", "isn't", "isnt", "wasn't", "wasnt", "forget", "forget about",
 	"is not", "was not", "rather than", "instead of", "not on", "not in", "not at"}
 
 // correctionFillers may stand between a correction cue and the fact: "not

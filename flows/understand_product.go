@@ -128,6 +128,12 @@ func (r *reading) readProducts() {
 		if r.claimed(c.at) || isDamagedSpan(c.at, damaged) {
 			continue
 		}
+		if r.correctionBefore(c.at.start) {
+			// "forget the charger", "不是电饭煲": the customer rejects it.
+			r.claim(c.at)
+			r.add(Finding{Slot: Order, Kind: OrderProduct, Value: strings.TrimSpace(r.u.source(c.at.start, c.at.end)), Negated: true}, c.at)
+			continue
+		}
 		if best < 0 || c.score > cands[best].score || c.score == cands[best].score && c.at.start < cands[best].at.start {
 			best = i
 		}
