@@ -242,13 +242,13 @@ type Analysis struct {
 	Emotion     Emotion `json:"emotion"`
 	// Signals says why Emotion is what it is: "angry_word", "insult", "caps",
 	// "exclaim", "emoji", "repeat", "distress_word", "question_marks".
-	Signals  []string     `json:"signals,omitempty"`
-	Venting  bool         `json:"venting,omitempty"` // expresses feelings, not only facts
-	Risks    []Risk       `json:"risks,omitempty"`
+	Signals []string `json:"signals,omitempty"`
+	Venting bool     `json:"venting,omitempty"` // expresses feelings, not only facts
+	Risks   []Risk   `json:"risks,omitempty"`
 	// Hazard is the kind of safety hazard named (Hazard* constants), or "".
 	Hazard string `json:"hazard,omitempty"`
 	// Topic is the kind of complaint (Topic* constants), or "".
-	Topic string `json:"topic,omitempty"`
+	Topic    string       `json:"topic,omitempty"`
 	Intents  []Intent     `json:"intents,omitempty"`
 	Findings []Finding    `json:"findings,omitempty"`
 	Hints    []Complainer `json:"hints,omitempty"` // complainer types this text suggests

@@ -58,7 +58,7 @@ var hazardWords = func() map[string]string {
 			"short circuit|live wire|exposed wires|overheating|overheated|burning smell|smells like burning|melted|melting",
 		HazardFire: "爆炸|炸了|着火|起火|自燃|燃烧|失火|烧起来|着了火|爆裂|炸裂|" +
 			"explode|exploded|explosion|exploding|caught fire|catch fire|on fire|a fire|fire hazard|started a fire",
-		HazardGas: "燃气泄漏|煤气泄漏|漏气|煤气味|燃气味|闻到煤气|gas leak|leaking gas|smell of gas|smells of gas|carbon monoxide|fumes",
+		HazardGas:     "燃气泄漏|煤气泄漏|漏气|煤气味|燃气味|闻到煤气|gas leak|leaking gas|smell of gas|smells of gas|carbon monoxide|fumes",
 		HazardBattery: "电池鼓包|鼓包|swollen battery|battery swelled|swelling|is swelling|got really hot|got very hot|really hot",
 		HazardFood:    "玻璃碴|玻璃渣|碎玻璃|有毒|窒息|卡喉咙|噎到|甲醛|甲醛超标|choking|choke|toxic|glass in|metal in",
 		HazardVehicle: "刹车失灵|爆胎|漏油|brakes failed|brake failure",
