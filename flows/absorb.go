@@ -102,8 +102,8 @@ func (s *State) absorb(b *burst, correcting bool) []change {
 			if correcting && replaced[f.Slot] {
 				continue // the first new value of a correction wins
 			}
-			if f.Slot == When && cur.Known() && !correcting {
-				continue
+			if f.Slot == When && !correcting && main >= 0 && f.i != b.findings[main].i && b.msgHas(b.findings[main].i, When) {
+				continue // the day of the main grievance, not of the story before it
 			}
 			cur.Value = clip(f.Value, 80)
 			cur.Kinds = nil
@@ -147,6 +147,16 @@ func (s *State) absorb(b *burst, correcting bool) []change {
 		}
 	}
 	return out
+}
+
+// msgHas reports whether message i of the burst gave a finding of slot.
+func (b *burst) msgHas(i int, slot Slot) bool {
+	for _, f := range b.findings {
+		if f.i == i && f.Slot == slot && !f.Negated {
+			return true
+		}
+	}
+	return false
 }
 
 // factKey is what a fact says, without where it came from.

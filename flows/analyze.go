@@ -56,6 +56,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 	r.readPlaces()
 	r.readImpacts()
 	r.readOutcomes()
+	r.readDeadlineOutcomes()
 	r.readContactPreferences()
 	r.markNegated()
 
@@ -67,6 +68,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 	r.readGrievances()
 	a.Intents = r.intents()
 	r.readExpected(a.Intents)
+	r.corrects = a.Has(Corrects) || a.Has(No)
 	r.readProducts()
 	a.Venting = a.Emotion >= Upset || r.hasSignal(a.Signals, signalDistress) || r.hasSense(senseTreatment)
 	a.Topic = r.topic()
@@ -89,6 +91,8 @@ type reading struct {
 	phoneChecks int              // numbers checked by readPhone
 	found       []locatedFinding // facts, in the order read
 	grievances  []grievance      // complaint sentences, best first
+	corrects    bool             // the text corrects something said before
+	deadlines   []span           // the deadlines read
 }
 
 // locatedFinding is a finding with where it was read in the normalised

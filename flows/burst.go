@@ -197,6 +197,9 @@ func (s *State) read(msgs []Message) *burst {
 	for i, m := range msgs {
 		a := Analyze(m.Text, Context{Now: m.At, Expect: expect})
 		aside := a.Has(Questions) || a.Has(ChitChat) || a.Has(AsksBot)
+		if answering := s.Phase == Confirming || s.Phase == AnythingElse; aside && answering && (a.Has(Yes) || a.Has(No) || a.Has(NothingElse)) {
+			aside = false // "yes. how long does a return take?": an answer with a question
+		}
 		b.analyses = append(b.analyses, a)
 		b.aside = append(b.aside, aside)
 		if sc := ScriptOf(m.Text); sc != Simplified && (s.Script == Simplified || sc == TraditionalHK) {

@@ -256,11 +256,17 @@ func (s *State) askAgain(r *reply, slot Slot) {
 		s.next(r)
 		return
 	}
-	if f := s.Facts[Order]; slot == Order && f.Product != "" {
+	if f := s.Facts[Order]; slot == Order && s.nameable(f.Product) {
 		r.sayWith("ask.order_for", map[string]any{"Product": f.Product})
 		return
 	}
 	r.say(s.askKey(slot))
+}
+
+// nameable reports whether a product's name can stand in a reply: an
+// English reply does not name a 咖啡机 (a Chinese one may name AirPods).
+func (s *State) nameable(product string) bool {
+	return product != "" && !(HasHan(product) && s.lang() == EN)
 }
 
 func (s *State) answerAnythingElse(r *reply, b *burst) {
@@ -323,7 +329,7 @@ func (s *State) answerConfirming(r *reply, b *burst) bool {
 	}
 	if b.has(Yes) && !b.has(No) && !b.has(Corrects) && !s.wouldChange(b) {
 		s.absorb(b, false)
-		if t := b.plainText(); t != "" && !b.onlyIntents() {
+		if t := b.plainText(); t != "" && (!b.onlyIntents() || b.has(Urges)) {
 			s.Notes = appendUnique(s.Notes, clip(t, 200))
 		}
 		return true
@@ -429,20 +435,48 @@ func (s *State) correct(r *reply, b *burst) bool {
 	return false
 }
 
-// correctedFacts are the changes that replaced or removed a fact the
-// customer had given (a fact newly given is not a correction; the slot
-// just asked for is an answer).
+// correctedFacts are the changes that replaced or removed something the
+// customer had given: a fact newly given, or an order number given for a
+// product already named, or an outcome added to another, is not a
+// correction.
 func correctedFacts(changes []change, asked Slot) []change {
 	var out []change
 	for _, c := range changes {
-		if c.slot == asked && !c.before.Known() {
-			continue
-		}
-		if c.before.Known() || c.slot == Impact || c.slot == Outcome {
+		if isCorrection(c) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// isCorrection reports whether a change replaced or removed a value.
+func isCorrection(c change) bool {
+	b, a := c.before, c.after
+	if !b.Known() {
+		return false
+	}
+	switch c.slot {
+	case Order:
+		return b.Number != "" && b.Number != a.Number || b.Product != "" && b.Product != a.Product
+	case Outcome:
+		for _, k := range b.Kinds {
+			if !slices.Contains(a.Kinds, k) {
+				return true
+			}
+		}
+		return false
+	case Impact:
+		if b.Amount > 0 && b.Amount != a.Amount {
+			return true
+		}
+		for _, k := range b.Kinds {
+			if !slices.Contains(a.Kinds, k) {
+				return true
+			}
+		}
+		return false
+	}
+	return b.Value != a.Value || b.Date != a.Date
 }
 
 // sameValue returns, worded, a value the burst repeats as the customer had
@@ -622,9 +656,15 @@ func (s *State) answerFix(r *reply, b *burst) bool {
 		s.FixSlot = slot // read by absorb as the slot being corrected
 		changes := s.absorb(b, true)
 		s.FixSlot = ""
-		if c := correctedFacts(changes, ""); len(c) > 0 {
+		var fixed []change
+		for _, c := range changes {
+			if c.after.Known() && factKey(c.before) != factKey(c.after) {
+				fixed = append(fixed, c) // the value asked for, after "不是京东"
+			}
+		}
+		if len(fixed) > 0 {
 			s.Corrections++
-			s.sayCorrected(r, c)
+			s.sayCorrected(r, fixed)
 		} else if v, ok := s.sameValue(b); ok {
 			r.sayWith("correct.same", map[string]any{"Value": v})
 		}
@@ -690,7 +730,7 @@ func (s *State) ask(r *reply, slot Slot) {
 	}
 	s.Asked[slot]++
 	s.Expect = slot
-	if f := s.Facts[Order]; slot == Order && f.Product != "" {
+	if f := s.Facts[Order]; slot == Order && s.nameable(f.Product) {
 		r.sayWith("ask.order_for", map[string]any{"Product": f.Product})
 		return
 	}
@@ -735,11 +775,7 @@ func (s *State) Close(caseID string, cfg Config) string {
 	data := map[string]any{"ID": caseID, "Window": cfg.Catalog.Duration(s.lang(), cfg.Window), "Within": within}
 	switch s.End {
 	case HumanAsked:
-		if s.Emotion >= Angry && s.Turns <= 1 {
-			r.say("ack." + ackLevel(s.Emotion))
-		} else {
-			r.say("ack.human")
-		}
+		r.say("ack.human")
 		r.sayWith("open.human", data)
 	case Withdrew:
 		r.sayWith("open.withdrawn", data)

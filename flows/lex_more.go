@@ -8,7 +8,7 @@ package flows
 var lexGroupsMore = []lexGroup{
 	// Phrases that hide shorter keywords: an allergy as a condition is
 	// not an injury; a device that beeps is not a call to the police.
-	{sense: senseNone, words: "过敏体质|容易过敏|对花生过敏|我过敏|有过敏|过敏的人|怕过敏|" +
+	{sense: senseNone, words: "南京东路|北京东路|南京东街|北京东街|京东方|过敏体质|容易过敏|对花生过敏|我过敏|有过敏|过敏的人|怕过敏|" +
 		"i have allergies|i have bad allergies|have allergies|bad allergies|allergic to|my allergies|allergy sufferer|hay fever|" +
 		"nut allergy|severe allergies"},
 
@@ -40,7 +40,7 @@ var lexGroupsMore = []lexGroup{
 	// Harm: an allergy is an injury only when it happened.
 	{sense: senseRisk, arg: string(RiskInjury), words: "过敏了|过敏反应|引起过敏|导致过敏|全身过敏|起疹子|起了疹子|红疹|疹子|起红疹|长了疹子|" +
 		"had a reaction|broke out in|came out in|hives|swelled up|swelling up"},
-	{sense: senseRisk, arg: string(RiskSafety), words: "焦味|跳电|煤气味|燃气味|闻到煤气|玻璃碴|玻璃渣|碎玻璃|特别烫|非常烫|太烫了|超烫|" +
+	{sense: senseRisk, arg: string(RiskSafety), words: "烤焦|焦味|跳电|煤气味|燃气味|闻到煤气|玻璃碴|玻璃渣|碎玻璃|特别烫|非常烫|太烫了|超烫|" +
 		"swelling|is swelling|got really hot|got very hot|really hot|glass in|metal in|sparked when"},
 
 	// What the customer wants, in more of their words.
@@ -58,6 +58,7 @@ var lexGroupsMore = []lexGroup{
 	{sense: senseOutcome, arg: Apology, weight: 1, words: "给我道歉|要道歉|还要道歉|apology would"},
 
 	// What the customer says about the chat itself.
+	{sense: senseIntent, arg: string(Yes), answer: leading, words: "是这样的|对的呀|没错没错|yes now|yes correct|yes that's it"},
 	{sense: senseIntent, arg: string(Urges), words: "赶紧处理|赶紧|赶快处理|赶快|尽快处理|麻烦快一点|快一点|快一点处理|抓紧|抓紧处理|急用|着急用|" +
 		"等着用|马上处理|请尽快|快点快点|" +
 		"please hurry|hurry up|hurry|urgently|urgent|right away|as quickly as possible|need it urgently|we're travelling|asap"},

@@ -72,5 +72,42 @@ func (r *reading) readDeadlines() {
 			continue
 		}
 		r.add(Finding{Slot: Deadline, Value: dateValue(day), Date: day}, at)
+		r.deadlines = append(r.deadlines, at)
+	}
+}
+
+// deadlineActions are what a deadline asks to be done, when no outcome
+// word says it: 今天中午之前必须送到 wants it delivered.
+var deadlineActions = []struct{ word, kind string }{
+	{"送到", OtherOutcome}, {"送过来", OtherOutcome}, {"送来", OtherOutcome}, {"发货", OtherOutcome}, {"到货", OtherOutcome},
+	{"修好", Repair}, {"换好", Replacement}, {"退款", Refund}, {"退钱", Refund}, {"答复", Explanation}, {"回复", Explanation},
+	{"delivered", OtherOutcome}, {"arrive", OtherOutcome}, {"fixed", Repair}, {"repaired", Repair}, {"replaced", Replacement}}
+
+// readDeadlineOutcomes reads the outcome a deadline's clause asks for,
+// when the text names none. It runs after readOutcomes.
+func (r *reading) readDeadlineOutcomes() {
+	for _, at := range r.deadlines {
+		if r.has(Outcome, "") {
+			return
+		}
+		r.deadlineOutcome(at)
+	}
+}
+
+// deadlineOutcome reads the outcome of one deadline's clause.
+func (r *reading) deadlineOutcome(at span) {
+	c := r.u.clauseAt(at.start)
+	rest := r.u.norm[at.end:max(c.end, at.end)]
+	before := r.u.norm[c.start:at.start]
+	for _, a := range deadlineActions {
+		if !strings.Contains(rest, a.word) && !strings.Contains(before, a.word) {
+			continue
+		}
+		v := a.kind
+		if a.kind == OtherOutcome {
+			v = r.trimmedSource(c.start, c.end)
+		}
+		r.add(Finding{Slot: Outcome, Kind: a.kind, Value: v}, c)
+		return
 	}
 }

@@ -55,6 +55,9 @@ func (r *reading) intents() []Intent {
 		}
 	}
 	r.readAnswer(set)
+	if t := strings.Trim(r.u.norm, " 。.!！~"); t == "对了" || t == "对了对了" {
+		set[Yes] = true // alone, 对了 is "that's right"; before more words, "by the way"
+	}
 	if r.isBareNegative() && (r.ctx.Expect == Order || r.ctx.Expect == When || r.ctx.Expect == Where) {
 		set[Skips] = true // 没有 to "what is the order number?"
 	}
@@ -160,7 +163,7 @@ func isAnswerSense(lx *lexeme) bool {
 		return false
 	}
 	switch Intent(lx.arg) {
-	case Yes, No, NothingElse, Thanks, Greets, Skips:
+	case Yes, No, NothingElse, Thanks, Greets, Skips, Urges:
 		return true
 	}
 	return false
@@ -195,7 +198,7 @@ func (r *reading) readAnswer(set map[Intent]bool) {
 		}
 		break
 	}
-	if lead == nil {
+	if lead == nil && !r.coveredBy(first, isAnswerSense) {
 		return
 	}
 	answers := map[Intent]bool{}
@@ -214,7 +217,7 @@ func (r *reading) readAnswer(set map[Intent]bool) {
 				}
 			}
 		}
-	} else if r.u.isShort() && r.canLeadLongerAnswer(lead) {
+	} else if lead != nil && r.u.isShort() && r.canLeadLongerAnswer(lead) {
 		answers[Intent(lead.lex.arg)] = true
 		plainNo = isPlainNo(lead.lex.word)
 	}

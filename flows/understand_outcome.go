@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // readOutcomes reads what the customer wants (the Outcome slot): refund,
 // replacement, repair, apology, explanation, compensation, or other (Value
@@ -22,7 +25,19 @@ func (r *reading) readOutcomes() {
 	if !strong && len(weak) > 0 {
 		r.addOutcome(weak[0])
 	}
+	for _, loc := range moneyBackScan.findAll(r.u.norm) {
+		at := span{loc[0], loc[1]}
+		if !r.has(Outcome, Refund) {
+			r.add(Finding{Slot: Outcome, Kind: Refund, Value: Refund}, at)
+		}
+	}
 }
+
+// moneyBackRe finds a refund asked for with the amount: "I want the $40
+// back", "give me my 50 quid back".
+var moneyBackRe = regexp.MustCompile(`\b(?:want|get|give me|need|like)\s+(?:my |the |all |all my |all the )?(?:money |[$£€¥]?\s?\d[\d.,]*\s?(?:dollars|pounds|quid|euros|yuan)?\s)back\b`)
+
+var moneyBackScan = nearScan{re: moneyBackRe, words: []string{" back"}, before: 50}
 
 // serviceWords name a service as a noun: a visit for one (做保养, "your
 // repair technician") is the topic of a complaint, not the outcome asked
@@ -63,6 +78,11 @@ func (r *reading) outcomeIsTopic(h lexHit) bool {
 			}
 		}
 	case Repair:
+		for _, w := range []string{"还没", "没有", "没", "未", "还是没", "still not", "still hasn't", "not yet", "hasn't been", "nobody has", "no one has"} {
+			if containsWord(before, w) && !containsWord(before, "要") {
+				return true // 还没修好: what went wrong, not yet a wish
+			}
+		}
 		if !serviceWords[h.lex.word] || r.ctx.Expect == Outcome || strings.TrimSpace(before) == "" && c.end == h.end {
 			return false
 		}

@@ -80,7 +80,8 @@ var enNotProductWords = map[string]bool{"the": true, "a": true, "an": true, "my"
 var (
 	// enBoughtRe finds "the X I bought": the thing the customer bought,
 	// ordered or received.
-	enBoughtRe = regexp.MustCompile(`\bthe ((?:[a-z][a-z-]* ){0,2}[a-z][a-z-]*) (?:that |which )?(?:i|we) (?:just )?(?:bought|ordered|got|purchased|received|had delivered|picked up)\b`)
+	enBoughtRe = regexp.MustCompile(`\bthe ((?:[a-z][a-z-]* ){0,2}[a-z][a-z-]*) (?:that |which )?(?:i|we) (?:just )?(?:bought|ordered|got|purchased|received|had delivered|picked up)\b|` +
+		`\b(?:i|we) (?:just |recently )?(?:bought|ordered|purchased) (?:a|an|the|some|two|a pair of|a new) ((?:[a-z][a-z-]* ){0,2}[a-z][a-z-]*)`)
 	// enDamageRe finds what was damaged besides the product: "ruined my
 	// kitchen floor", "stained my carpet".
 	enDamageRe = regexp.MustCompile(`\b(?:ruined|stained|scratched|damaged|dented|flooded|burnt|burned|scorched|soaked|marked|chipped|cracked|broke|wrecked|destroyed)\s+` +
@@ -89,7 +90,7 @@ var (
 
 // The English patterns, searched near their needles.
 var (
-	enBoughtScan = nearScan{re: enBoughtRe, words: []string{" bought", " ordered", " got", " purchased", " received", " delivered", " picked up"}, before: 60, after: 8}
+	enBoughtScan = nearScan{re: enBoughtRe, words: []string{" bought", " ordered", " got", " purchased", " received", " delivered", " picked up"}, before: 60, after: 48}
 	enDamageScan = nearScan{re: enDamageRe, words: []string{"ruined", "stained", "scratched", "damaged", "dented", "flooded", "burnt", "burned", "scorched",
 		"soaked", "marked", "chipped", "cracked", "broke", "wrecked", "destroyed"}, after: 48}
 )
@@ -114,7 +115,7 @@ func (r *reading) readProducts() {
 		cands, damaged = append(cands, c...), append(damaged, d...)
 	}
 	cands = append(cands, r.lexiconProducts()...)
-	if len(r.grievances) == 0 && !(r.ctx.Expect == Order && r.u.isShort()) {
+	if len(r.grievances) == 0 && !(r.ctx.Expect == Order && r.u.isShort()) && !r.corrects {
 		// A text that does not complain names a product only with a
 		// purchase or a demonstrative ("买的电饭煲", "the kettle I
 		// bought"), not in passing ("4k TV", "我的手机13812345678").
@@ -123,6 +124,15 @@ func (r *reading) readProducts() {
 
 	// The best candidate that is not a damaged thing; the earliest of
 	// equals.
+	for i := range cands {
+		// A name in the language the customer writes in wins a tie: "my
+		// 电饭煲 rice cooker" names a rice cooker to an English reader.
+		if HasHan(r.u.norm[cands[i].at.start:cands[i].at.end]) == (r.lang == ZH) {
+			cands[i].score *= 2
+		} else {
+			cands[i].score = cands[i].score*2 - 1
+		}
+	}
 	best := -1
 	for i, c := range cands {
 		if r.claimed(c.at) || isDamagedSpan(c.at, damaged) {
@@ -213,7 +223,16 @@ func (r *reading) chineseProducts() (cands []productCandidate, damaged []span) {
 				}
 				break
 			}
-			if at, _, ok := r.zhNounRun(words, j); ok {
+			if at, next, ok := r.zhNounRun(words, j); ok {
+				// 电梯口的墙: the thing is the noun after 的.
+				for next < len(words) && (words[next].pos == "q" || words[next].pos == "f" || words[next].pos == "s") {
+					next++
+				}
+				if next+1 < len(words) && text(words[next]) == "的" {
+					if head, _, ok := r.zhNounRun(words, next+1); ok {
+						at = head
+					}
+				}
 				if bought {
 					cands = append(cands, productCandidate{at: at, score: 4})
 				} else {
@@ -299,6 +318,9 @@ func (r *reading) zhNounRun(words []word, j int) (span, int, bool) {
 		if start >= 0 && w.start != end {
 			break // a space or something skipped between
 		}
+		if start >= 0 && r.problemAt(w.start) {
+			break // 轮子掉了: the problem starts here
+		}
 		nounish := isZhNounPos(w.pos)
 		if !nounish && start < 0 && (w.pos == "a" || w.pos == "b" || w.pos == "ns") && k+1 < len(words) && isZhNounPos(words[k+1].pos) {
 			nounish = true // a qualifier before a noun
@@ -332,7 +354,29 @@ func (r *reading) zhNounRun(words []word, j int) (span, int, bool) {
 			at.end -= len(suffix)
 		}
 	}
+	// 行李箱轮子, 手机屏幕: the part that broke belongs to the product.
+	for _, part := range zhParts {
+		if p := n[at.start:at.end]; strings.HasSuffix(p, part) && utf8.RuneCountInString(p) > utf8.RuneCountInString(part)+1 {
+			at.end -= len(part)
+			break
+		}
+	}
 	return at, k, true
+}
+
+// zhParts are the parts of a product that break: named after it, they are
+// not the product.
+var zhParts = []string{"轮子", "屏幕", "盖子", "把手", "拉链", "按钮", "电池", "底座", "鞋底", "袖子", "刀片", "滤网", "内锅", "涂层", "灯罩",
+	"门", "腿", "扣子", "开关", "插头", "电源线", "遥控器", "表带", "镜片", "镜腿", "接口", "充电口", "外壳", "后盖", "背板", "轮"}
+
+// problemAt reports whether a problem keyword starts at byte i.
+func (r *reading) problemAt(i int) bool {
+	for _, h := range r.u.hitsIn(span{i, i + 1}) {
+		if h.start == i && (h.lex.sense == senseProblem || h.lex.sense == senseDamage) {
+			return true
+		}
+	}
+	return false
 }
 
 // zhNounRunBack reads the noun phrase that ends with words[k].
@@ -363,6 +407,18 @@ func (r *reading) englishProducts() (cands []productCandidate, damaged []span) {
 	n := r.u.norm
 	for _, loc := range enBoughtScan.findAll(n) {
 		at := span{loc[2], loc[3]}
+		if loc[2] < 0 {
+			at = span{loc[4], loc[5]}
+			// "ordered a dining table from you": the name ends before
+			// the words that follow it.
+			words := strings.Fields(n[at.start:at.end])
+			for i, w := range words {
+				if enDamageStops[w] || enNotProductWords[w] && i > 0 || w == "last" || w == "yesterday" {
+					at.end = at.start + len(strings.Join(words[:i], " "))
+					break
+				}
+			}
+		}
 		at = trimEnglishPhrase(n, at)
 		if at.start < at.end {
 			cands = append(cands, productCandidate{at: at, score: 3})

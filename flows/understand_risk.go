@@ -53,7 +53,7 @@ const (
 var hazardWords = func() map[string]string {
 	m := map[string]string{}
 	for kind, words := range map[string]string{
-		HazardElectric: "冒烟|漏电|触电|电到|被电|短路|烧焦|火花|冒火|打火|过热|发烫|跳电|焦味|冒火花|" +
+		HazardElectric: "烤焦|冒烟|漏电|触电|电到|被电|短路|烧焦|火花|冒火|打火|过热|发烫|跳电|焦味|冒火花|" +
 			"smoke|smoking|smoked|electric shock|shocked me|got a shock|gave me a shock|sparks|sparking|sparked|sparked when|" +
 			"short circuit|live wire|exposed wires|overheating|overheated|burning smell|smells like burning|melted|melting",
 		HazardFire: "爆炸|炸了|着火|起火|自燃|燃烧|失火|烧起来|着了火|爆裂|炸裂|" +
