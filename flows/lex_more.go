@@ -14,19 +14,19 @@ var lexGroupsMore = []lexGroup{
 
 	// How things break (P4).
 	{sense: senseProblem, weight: 2, words: "压烂|压扁|压碎|摔碎|砸坏|弄坏|划花|撞坏|撞掉|烫坏|烧坏|泡坏|烤焦|串色|塌了|塌下去|凹下去|" +
-		"没劲|转不动|识别不了|写错|弄错|少送|漏送|跳闸|焦味|糊味|酸臭|杂音|有杂音|竖线|绿线|白印|度数不对|闭店|一分都不能退|" +
+		"没劲|转不动|识别不了|写错|弄错|少送|漏送|跳闸|焦味|糊味|酸臭|杂音|有杂音|竖线|绿线|白印|度数不对|闭店|" +
 		"扣了我|扣了两次|重复扣|不出货|还没人来|没人来|没有人来|超卖|没有我的预订|答非所问|说不清楚|一直换人|" +
-		"跟宣传的|打错|打穿|刮得|划坏|泡水|隐瞒|就漏|一直掉|化了|松了|就掉|只能用|没声|冇声|歪的|歪了|不会停|原地打转|" +
-		"染了|声音超大|声音很大|好像不对|一直报警|还是报警|老是报警|在报警|第二天就坏|又痒又疼|全是印子|撞墙|" +
+		"跟宣传的|打错|打穿|刮得|划坏|泡水|隐瞒|就漏|一直掉|化了|松了|就掉|只能用|没声|冇声|歪的|歪了|" +
+		"染了|声音超大|声音很大|一直报警|还是报警|老是报警|在报警|" +
 		"never came|came cold|soggy|flaking|split down|is split|dead keys|blurry|wrong building|wrong address|" +
-		"left my parcel|in the rain|soaked|switching itself off|switches itself off|keeps switching off|one side|" +
+		"left my parcel|soaked|switching itself off|switches itself off|keeps switching off|" +
 		"keeps getting charged|keep charging me|keeps charging|keep charging|billed me after|after i cancelled|hours late|" +
 		"showed up at|without a word|stops every|keeps stopping|burns the|came off|coming off|falling off|fell off|" +
 		"peeled off|has a chip|chipped|chip on|bent|wobbly|smells like|smell of chemicals|smells of chemicals|" +
 		"prescription is wrong|clearly wrong|was missing|were missing|is missing|oversold|down since|has been down|" +
 		"green line|dead pixel|ruined|charged my card twice|twice for the same|nothing's here|nothing is here|" +
-		"wrong one|sent the wrong|sent the scented|doesn't line up|don't line up|won't close properly|" +
-		"came in the wrong|the wrong size|burning plastic|still smells|keeps getting|never turned up"},
+		"wrong one|sent the wrong|doesn't line up|don't line up|won't close properly|" +
+		"came in the wrong|the wrong size|burning plastic|still smells|came with the wrong|sent me the wrong|never turned up"},
 	{sense: senseProblem, weight: 1, words: "到现在还没|到现在|还没好|not quite right"},
 	// What a product did to something else: the damaged thing is not the
 	// product.
@@ -34,7 +34,7 @@ var lexGroupsMore = []lexGroup{
 		"ruined|stained|scratched|dented|damaged|flooded|burnt|scorched|soaked|marked|chipped|cracked|broke"},
 
 	// How the customer was treated.
-	{sense: senseTreatment, weight: 2, words: "骂我穷|当着|笑话我|还说是我|说是我摔的|说是我自己|还骂我|一问三不知|" +
+	{sense: senseTreatment, weight: 2, words: "当着|笑话我|还说是我|说是我摔的|说是我自己|还骂我|一问三不知|" +
 		"refused to give|laughed at me in front|in front of everyone|explained this three times|explained this twice"},
 
 	// Harm: an allergy is an injury only when it happened.
@@ -45,23 +45,24 @@ var lexGroupsMore = []lexGroup{
 
 	// What the customer wants, in more of their words.
 	{sense: senseOutcome, arg: Replacement, weight: 1, words: "换双|换件|换个新|换台|换一对|换过一对|重做|重新做|重做一个|重新配|重新配一副|" +
-		"再送一个|重新送|换电池|换好|要么换|就换|换吧|补寄|再发一次|重新发货|" +
-		"redeliver|re-deliver|send it again|just send it|remake|remake them|a new table|new cushion|a working|working one|" +
-		"swap it for|exchange it|replacement jug|replacement leg|new jug|send a new|a new one"},
+		"再送一个|重新送|换电池|换好|要么换|就换|换吧|补寄|再发一次|重新发货|换个对的|换成对的|" +
+		"redeliver|re-deliver|send it again|just send it|remake|remake them|the right ones|the right one|the correct one|the correct ones|" +
+		"the right size|the correct size|a working|working one|" +
+		"swap it for|exchange it|send a new|a new one"},
 	{sense: senseOutcome, arg: Refund, weight: 1, words: "退掉|退卡|要么退|退了吧|退剩下|按合同退|退钱吧|把钱退了|退我钱|退回来|" +
-		"refund me|refund both|refund the|money back please|refund for|the extra one|want the money back|refund obviously"},
+		"refund me|refund both|refund the|money back please|refund for|want the money back"},
 	{sense: senseOutcome, arg: Repair, weight: 1, words: "派人上门|上门看看|上门看一下|师傅上门|派人来看|派师傅|修好或者|" +
 		"get someone out|someone to come|fix it properly|need it fixed"},
-	{sense: senseOutcome, arg: Compensation, weight: 1, words: "也要赔|要赔|得赔|也得赔|负责赔偿|多花的钱|损失也要|赔我损失|医药费你们要出|" +
+	{sense: senseOutcome, arg: Compensation, weight: 1, words: "也要赔|要赔|得赔|也得赔|负责赔偿|多花的钱|损失也要|赔我损失|" +
 		"paid for|pay for the|credit me|credit for|make it right"},
-	{sense: senseOutcome, arg: Explanation, weight: 1, words: "一个解释|要个说法|要一个说法|给我解释|为什么预约了|到底什么时候"},
+	{sense: senseOutcome, arg: Explanation, weight: 1, words: "一个解释|要个说法|要一个说法|给我解释|到底什么时候"},
 	{sense: senseOutcome, arg: Apology, weight: 1, words: "给我道歉|要道歉|还要道歉|apology would"},
 
 	// What the customer says about the chat itself.
 	{sense: senseIntent, arg: string(Yes), answer: leading, words: "是这样的|对的呀|没错没错|yes now|yes correct|yes that's it"},
 	{sense: senseIntent, arg: string(Urges), words: "赶紧处理|赶紧|赶快处理|赶快|尽快处理|麻烦快一点|快一点|快一点处理|抓紧|抓紧处理|急用|着急用|" +
-		"等着用|马上处理|请尽快|快点快点|" +
-		"please hurry|hurry up|hurry|urgently|urgent|right away|as quickly as possible|need it urgently|we're travelling|asap"},
+		"等着用|马上处理|请尽快|快点快点|尽快|越快越好|急着用|快点|" +
+		"please hurry|hurry up|hurry|urgently|urgent|right away|as quickly as possible|need it urgently|asap"},
 	{sense: senseIntent, arg: string(AlreadySaid), words: "我刚刚不是讲了吗|我刚刚不是说了吗|我不是说了吗|不是说了吗|我刚才说了|刚才说过了|说过了|" +
 		"我已经说了|已经说过了|讲过了|我刚刚说了|不是讲了吗|都说了|我说了好几次|" +
 		"i already told you|i've already told you|as i said|like i said|i just said|i just told you|i told you already|" +
@@ -89,6 +90,6 @@ var lexGroupsMore = []lexGroup{
 		"营业时间|周末上班|上班吗|多久能|一般多久|能不能改成|" +
 		"do you sell|do u sell|do you guys|do u guys|do you have|do you ship|do you deliver|quick question|just wondering|" +
 		"i was wondering|can i ask|wondering if|is the new|in stock|how long does|how long do|what time|opening hours|are you open"},
-	{sense: senseChat, words: "哈哈|哈哈哈|哈哈哈哈|嘿嘿|嘻嘻|笑死|挺快的|还挺快|" +
-		"lol|lmao|haha|hahaha|hehe|btw|by the way|just saying|his is fine|freezing here|is it cold|where you are"},
+	{sense: senseChat, words: "哈哈|哈哈哈|哈哈哈哈|嘿嘿|嘻嘻|笑死|" +
+		"lol|lmao|haha|hahaha|hehe|btw|by the way|just saying"},
 }

@@ -25,6 +25,12 @@ func (r *reading) readOutcomes() {
 	if !strong && len(weak) > 0 {
 		r.addOutcome(weak[0])
 	}
+	for _, loc := range newThingScan.findAll(r.u.norm) {
+		at := span{loc[0], loc[1]}
+		if !r.has(Outcome, Replacement) && !r.claimed(at) && !r.outcomeRefusedAt(at.start) {
+			r.add(Finding{Slot: Outcome, Kind: Replacement, Value: Replacement}, at)
+		}
+	}
 	for _, loc := range moneyBackScan.findAll(r.u.norm) {
 		at := span{loc[0], loc[1]}
 		if !r.has(Outcome, Refund) {
@@ -35,6 +41,12 @@ func (r *reading) readOutcomes() {
 
 // moneyBackRe finds a refund asked for with the amount: "I want the $40
 // back", "give me my 50 quid back".
+// newThingRe finds a replacement asked for by naming it: "a new table",
+// "a working monitor", "a replacement leg".
+var newThingRe = regexp.MustCompile(`\b(?:a|an|another)\s+(?:new|working|replacement|fresh)\s+[a-z]+`)
+
+var newThingScan = nearScan{re: newThingRe, words: []string{" new ", " working ", " replacement ", " fresh "}, before: 10, after: 24}
+
 var moneyBackRe = regexp.MustCompile(`\b(?:want|get|give me|need|like)\s+(?:my |the |all |all my |all the )?(?:money |[$£€¥]?\s?\d[\d.,]*\s?(?:dollars|pounds|quid|euros|yuan)?\s)back\b`)
 
 var moneyBackScan = nearScan{re: moneyBackRe, words: []string{" back"}, before: 50}
@@ -115,4 +127,10 @@ func (r *reading) addOutcome(h lexHit) {
 		f.Value = r.clauseValue(h.start, h.end)
 	}
 	r.add(f, span{h.start, h.end})
+}
+
+// outcomeRefusedAt reports whether the words before byte i in its clause
+// refuse what follows ("I don't want a new one").
+func (r *reading) outcomeRefusedAt(i int) bool {
+	return r.outcomeRefused(lexHit{start: i, end: i, lex: &lexeme{word: "x"}})
 }

@@ -42,6 +42,11 @@ var zhBuyVerbs = map[string]bool{"买": true, "购买": true, "订": true, "订�
 // zhIntends before a purchase verb make it a plan, not a purchase: 想买.
 var zhIntends = map[string]bool{"想": true, "要": true, "想要": true, "打算": true, "准备": true, "考虑": true, "计划": true}
 
+// zhPossessives before 的 point at a thing of the customer's or one the
+// company sold: 我的, 你们家的, 你们卖的.
+var zhPossessives = map[string]bool{"我": true, "我家": true, "我们": true, "你们": true, "你们家": true, "你们卖": true, "我买": false,
+	"我的": true, "你们的": true}
+
 // zhDemonstratives point at the product: 这台, 这款, 这个.
 var zhDemonstratives = map[string]bool{"这": true, "那": true, "这个": true, "那个": true, "这台": true, "这款": true, "这件": true, "这双": true,
 	"这套": true, "这部": true, "这条": true, "这瓶": true, "这盒": true, "这种": true, "这次": false}
@@ -243,6 +248,11 @@ func (r *reading) chineseProducts() (cands []productCandidate, damaged []span) {
 			if at, ok := r.zhNounAfter(words, i+1); ok {
 				cands = append(cands, productCandidate{at: at, score: 3})
 			}
+		case zhPossessives[w] && (strings.HasSuffix(w, "的") || i+1 < len(words) && text(words[i+1]) == "的" ||
+			i+2 < len(words) && text(words[i+1]) == "家" && text(words[i+2]) == "的"):
+			if at, ok := r.zhNounAfter(words, i+1); ok {
+				cands = append(cands, productCandidate{at: at, score: 2})
+			}
 		case zhDemonstratives[w]:
 			if at, ok := r.zhNounAfter(words, i+1); ok {
 				cands = append(cands, productCandidate{at: at, score: 3})
@@ -367,7 +377,7 @@ func (r *reading) zhNounRun(words []word, j int) (span, int, bool) {
 // zhParts are the parts of a product that break: named after it, they are
 // not the product.
 var zhParts = []string{"轮子", "屏幕", "盖子", "把手", "拉链", "按钮", "电池", "底座", "鞋底", "袖子", "刀片", "滤网", "内锅", "涂层", "灯罩",
-	"门", "腿", "扣子", "开关", "插头", "电源线", "遥控器", "表带", "镜片", "镜腿", "接口", "充电口", "外壳", "后盖", "背板", "轮"}
+	"门", "腿", "扣子", "扶手", "靠背", "开关", "插头", "电源线", "遥控器", "表带", "镜片", "镜腿", "接口", "充电口", "外壳", "后盖", "背板", "轮"}
 
 // problemAt reports whether a problem keyword starts at byte i.
 func (r *reading) problemAt(i int) bool {
