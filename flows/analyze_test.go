@@ -199,7 +199,10 @@ func checkInvariants(t testing.TB, text string, now time.Time, a Analysis) {
 		if f.Span != "" && !strings.Contains(src, f.Span) {
 			t.Fatalf("span %q is not in the text %q", f.Span, text)
 		}
-		if !f.Date.IsZero() && f.Date.After(limit) {
+		if f.Slot == Deadline && !now.IsZero() && f.Date.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())) {
+			t.Fatalf("deadline %v is before today %v", f.Date, now)
+		}
+		if f.Slot != Deadline && !f.Date.IsZero() && f.Date.After(limit) {
 			t.Fatalf("date %v is after %v", f.Date, limit)
 		}
 		if f.Slot == When && f.Date.IsZero() && f.Kind != WhenUses {

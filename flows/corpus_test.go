@@ -139,8 +139,10 @@ func loadCorpus(tb testing.TB) []corpusConv {
 }
 
 // corpusMinimumPassing is how many conversations must pass; -1 wants
-// every one. It was set to the number that passed when the corpus was
-// written, before the fixes of issue 11.
+// every one. Before the fixes of issue 11 (the code of main at 6255a49),
+// 22 of the first 162 conversations passed, and 23 of all 182; the 20 of
+// 10_heldout.toml, written after the fixes for the first nine files,
+// passed 16 of 20 when written.
 const corpusMinimumPassing = -1
 
 func TestCorpus(t *testing.T) {

@@ -38,7 +38,7 @@ func zhTypography(s string) string {
 		}
 		isHan := unicode.Is(unicode.Han, r)
 		prevHan := unicode.Is(unicode.Han, prev)
-		if isHan && isLatinLetter(prev) || isLatinLetter(r) && prevHan {
+		if isHan && (isLatinLetter(prev) || latinNumber(rs, i)) || isLatinLetter(r) && prevHan {
 			b.WriteByte(' ')
 		}
 		if prevHan {
@@ -58,3 +58,19 @@ var fullWidth = map[rune]rune{',': '，', '!': '！', '?': '？', ':': '：', ';
 
 // isLatinLetter reports whether r is an ASCII letter.
 func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
+
+// latinNumber reports whether the runes before i end with a number that
+// belongs to a Latin name: "iPhone 15", "X200".
+func latinNumber(rs []rune, i int) bool {
+	j := i - 1
+	for j >= 0 && rs[j] >= '0' && rs[j] <= '9' {
+		j--
+	}
+	if j == i-1 || j < 0 {
+		return false
+	}
+	if isLatinLetter(rs[j]) {
+		return true
+	}
+	return rs[j] == ' ' && j > 0 && isLatinLetter(rs[j-1])
+}
