@@ -37,7 +37,7 @@ func TestFollowUpAnsweredIsNotClosedAsUnanswered(t *testing.T) {
 			if len(ask) != 1 || strings.Contains(ask[0].Text, "few days") || strings.Contains(ask[0].Text, "几天") {
 				t.Fatalf("follow-up = %q; want one, saying how long it has been", texts(ask))
 			}
-			if !strings.Contains(ask[0].Text, map[string]string{"en": "1 minute", "zh": "已经 1 分钟了"}[lang]) {
+			if !strings.Contains(ask[0].Text, map[string]string{"en": "1 minute", "zh": "已经 1 分钟"}[lang]) {
 				t.Errorf("follow-up %q does not say it has been about a minute", ask[0].Text)
 			}
 			answer := map[string]string{"en": "yes refund arrived", "zh": "嗯 退款收到了"}[lang]

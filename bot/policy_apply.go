@@ -121,8 +121,8 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		c.AskedAt = now
 	case TimedFollowUp:
 		// Say how long it really was: "a few days" is wrong after an hour.
-		data["Since"] = e.cfg.Catalog.Duration(c.Lang, now.Sub(c.ResolvedAt))
-		tell("time.followup.ask")
+		data["Elapsed"] = e.cfg.Catalog.Duration(c.Lang, now.Sub(c.ResolvedAt))
+		tell("time.followup.ask_elapsed")
 		c.Awaiting, c.AskedAt = AskFollowUp, now
 	case TimedAutoclose:
 		tell("time.autoclose.customer")

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		{"dates_16KiB", strings.Repeat("上周三 3月5日 nov 3 2 days ago 2026-11-03 ", 16<<10/50)},
 		{"digits_16KiB", strings.Repeat("1234567890", 16<<10/10)},
 	}
+	Prepare()
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			ctx := Context{Now: benchNow}
@@ -29,4 +31,41 @@ func BenchmarkAnalyze(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkAnalyzeCorpusMessages measures Analyze on every customer
+// message of the conversation corpus (testdata/corpus), as the intake
+// calls it, and reports the median, the 99th percentile and the slowest
+// call per message. The Chinese word list and the date library are
+// loaded before the clock starts, as a running bot has them.
+//
+//	go test ./flows -run '^$' -bench AnalyzeCorpusMessages -benchtime 20x
+func BenchmarkAnalyzeCorpusMessages(b *testing.B) {
+	var texts []string
+	for _, c := range loadCorpus(b) {
+		for _, t := range c.Turns {
+			texts = append(texts, t.Say...)
+		}
+	}
+	Prepare()
+	ctx := Context{Now: benchNow, Expect: Order}
+	for _, t := range texts {
+		Analyze(t, ctx)
+	}
+	var durations []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		for _, t := range texts {
+			start := time.Now()
+			Analyze(t, ctx)
+			durations = append(durations, time.Since(start))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	at := func(q float64) float64 { return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) }
+	b.ReportMetric(at(0.5), "µs-p50/msg")
+	b.ReportMetric(at(0.99), "µs-p99/msg")
+	b.ReportMetric(float64(durations[len(durations)-1].Microseconds()), "µs-max/msg")
+	b.ReportMetric(float64(len(texts)), "msgs")
 }

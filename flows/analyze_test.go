@@ -199,15 +199,19 @@ func checkInvariants(t testing.TB, text string, now time.Time, a Analysis) {
 		if f.Span != "" && !strings.Contains(src, f.Span) {
 			t.Fatalf("span %q is not in the text %q", f.Span, text)
 		}
-		if !f.Date.IsZero() && f.Date.After(limit) {
+		if f.Slot == Deadline && !now.IsZero() && f.Date.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())) {
+			t.Fatalf("deadline %v is before today %v", f.Date, now)
+		}
+		if f.Slot != Deadline && !f.Date.IsZero() && f.Date.After(limit) {
 			t.Fatalf("date %v is after %v", f.Date, limit)
 		}
-		if f.Slot == When && f.Date.IsZero() {
+		if f.Slot == When && f.Date.IsZero() && f.Kind != WhenUses {
 			t.Fatalf("when finding %+v has no date", f)
 		}
 	}
 	for _, s := range a.Signals {
-		if !slices.Contains([]string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks}, s) {
+		if !slices.Contains([]string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks,
+			signalRhetorical, signalThreat}, s) {
 			t.Fatalf("unknown signal %q", s)
 		}
 	}
@@ -333,8 +337,8 @@ func TestAnalyzeIntents(t *testing.T) {
 		{name: "yes that's right", text: "Yes, that's right", want: expectation{intents: intents(Yes)}},
 		{name: "yep", text: "yep!", want: expectation{intents: intents(Yes)}},
 		{name: "ok", text: "ok", want: expectation{intents: intents(Yes)}},
-		{name: "不对 with a date", text: "不对,是上周四", want: expectation{intents: intents(No), has: []string{"when=2026-11-19"}}},
-		{name: "不是 correction", text: "不是上周三,是上周四", want: expectation{intents: intents(No), has: []string{"!when=2026-11-18", "when=2026-11-19"}}},
+		{name: "不对 with a date", text: "不对,是上周四", want: expectation{intents: intents(No, Corrects), has: []string{"when=2026-11-19"}}},
+		{name: "不是 correction", text: "不是上周三,是上周四", want: expectation{intents: intents(No, Corrects), has: []string{"!when=2026-11-18", "when=2026-11-19"}}},
 		{name: "no alone", text: "no", want: expectation{intents: intents(No)}},
 		{name: "nope", text: "Nope.", want: expectation{intents: intents(No)}},
 		{name: "no with a date", text: "No, it was last Thursday", want: expectation{intents: intents(No), has: []string{"when=2026-11-19"}}},
@@ -347,7 +351,7 @@ func TestAnalyzeIntents(t *testing.T) {
 		{name: "no that's it", text: "no that's it", want: expectation{intents: intents(NothingElse)}},
 		{name: "no, that's all, thanks", text: "No, that's all, thanks", want: expectation{intents: intents(NothingElse, Thanks)}},
 		{name: "没有 alone is no", text: "没有", want: expectation{intents: intents(No)}},
-		{name: "钱没了 is no answer", text: "我的钱没了,你们赶紧处理", want: expectation{intents: intents()}},
+		{name: "钱没了 is no answer", text: "我的钱没了,你们赶紧处理", want: expectation{intents: intents(Urges)}},
 		{name: "skip in Chinese", text: "不知道", want: expectation{intents: intents(Skips)}},
 		{name: "skip: forgot the order number", text: "订单号忘了", want: expectation{intents: intents(Skips)}},
 		{name: "skip: 没有订单号", text: "没有订单号", expect: Order, want: expectation{intents: intents(Skips), none: []Slot{Order}}},
@@ -424,7 +428,7 @@ func TestAnalyzeOrders(t *testing.T) {
 		{name: "order #", text: "order #12345 never arrived", want: expectation{has: []string{"order:order=12345"}, complaint: yes(true)}},
 		{name: "order number is", text: "the order number is B77", want: expectation{has: []string{"order:order=B77"}}},
 		{name: "model", text: "model X200", want: expectation{has: []string{"order:product=X200"}}},
-		{name: "型号", text: "型号X200的洗衣机漏水", want: expectation{has: []string{"order:product=X200"}, complaint: yes(true)}},
+		{name: "型号", text: "型号X200的洗衣机漏水", want: expectation{has: []string{"order:product=洗衣机 X200"}, complaint: yes(true)}},
 		{name: "serial", text: "SN: ABC123", want: expectation{has: []string{"order:serial=ABC123"}, emotion: emo(Calm)}},
 		{name: "tracking", text: "tracking number SF1234567890", want: expectation{has: []string{"order:tracking=SF1234567890"}}},
 		{name: "快递单号", text: "快递单号YT9876543210一直不更新", want: expectation{has: []string{"order:tracking=YT9876543210"}, complaint: yes(true)}},
@@ -681,7 +685,7 @@ func TestAnalyzeWholeComplaints(t *testing.T) {
 				has: []string{
 					"grievance=我上个月在京东买的海尔冰箱,用了不到两周就不制冷了,打了五次客服电话都说在处理,到现在也没人上门",
 					"grievance:side=我家里还有老人孩子,吃的东西全坏了,损失至少两千块",
-					"when~=2026-10-01", "where:online=online (京东)", "order:product=冰箱", "impact:money=¥2000",
+					"when~=2026-10-01", "where:online=online (京东)", "order:product=海尔冰箱", "impact:money=¥2000",
 					"impact:time=打了五次客服电话", "outcome:refund=refund", "outcome:compensation=compensation",
 				}}},
 		{name: "calm english letter", text: "Hi, I ordered a sofa (order #SO-88213) on Nov 3 from your website. It was delivered yesterday with a big tear on the left arm " +

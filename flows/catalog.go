@@ -236,8 +236,10 @@ func (c *Catalog) Keys() []string {
 func (c *Catalog) Variants(lang Lang, key string) int { return c.variants[norm(lang)][key] }
 
 // Text returns variant n (1-based, wrapped around) of key in lang, filled
-// with data. A key the catalogue does not have renders as the key itself in
-// brackets, which tests catch.
+// with data. Chinese is typeset as Chinese is (zhTypography: a space around
+// Latin words such as a colleague's name, full-width punctuation). A key
+// the catalogue does not have renders as the key itself in brackets, which
+// tests catch.
 func (c *Catalog) Text(lang Lang, key string, n int, data map[string]any) string {
 	lang = norm(lang)
 	count := c.variants[lang][key]
@@ -251,6 +253,9 @@ func (c *Catalog) Text(lang Lang, key string, n int, data map[string]any) string
 	s, err := c.render(lang, key, n, data)
 	if err != nil {
 		return "[" + key + "]"
+	}
+	if lang == ZH {
+		s = zhTypography(s)
 	}
 	return s
 }

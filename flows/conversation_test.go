@@ -71,7 +71,7 @@ func says(cat *Catalog, lang Lang, key, text string, data ...map[string]any) boo
 		d = data[0]
 	}
 	for i := 1; i <= cat.Variants(lang, key); i++ {
-		if strings.Contains(text, cat.Text(lang, key, i, d)) {
+		if strings.Contains(FoldText(text), FoldText(cat.Text(lang, key, i, d))) {
 			return true
 		}
 	}
@@ -170,7 +170,7 @@ func TestIntakeChineseWholeConversation(t *testing.T) {
 	}
 
 	turn = c.say("订单号不对,是B77,不是B71")
-	if !says(cat, ZH, "corrected", turn.Reply) || !strings.Contains(turn.Reply, "B77") || strings.Contains(turn.Reply, "B71") {
+	if !says(cat, ZH, "corrected.one", turn.Reply, map[string]any{"Label": "订单号", "Value": "B77"}) || !strings.Contains(turn.Reply, "B77") || strings.Contains(turn.Reply, "B71") {
 		t.Fatalf("after correcting the order the summary is %q; want B77 and no B71", turn.Reply)
 	}
 
@@ -194,8 +194,8 @@ func TestIntakeChineseWholeConversation(t *testing.T) {
 			t.Errorf("closing %q promises an outcome (%q)", closing, never)
 		}
 	}
-	if got := c.st.CaseSummary(cat); !strings.Contains(got, "B77") || !strings.Contains(got, "退款") {
-		t.Errorf("case summary %q lacks the corrected facts", got)
+	if got := c.st.CaseSummary(cat); !strings.Contains(got, "B77") || c.st.OutcomeWords(cat, ZH) != "退款" {
+		t.Errorf("case summary %q / outcome %q lacks the corrected facts", got, c.st.OutcomeWords(cat, ZH))
 	}
 	c.expectNoRepeats()
 }
@@ -295,7 +295,7 @@ func contains[T comparable](s []T, x T) bool {
 
 func TestIntakeSkippedQuestionIsNotAskedAgain(t *testing.T) {
 	c := newChat(t)
-	c.say("The blender you sold me stopped working after a week and I want a refund")
+	c.say("The blender you sold me stopped working and I want a refund")
 	if c.st.Expect != Order {
 		t.Fatalf("expect %q, want order", c.st.Expect)
 	}
@@ -611,16 +611,17 @@ func TestFirstReplyCaresAboutHarmFirst(t *testing.T) {
 	} {
 		st := &State{}
 		st.Receive(Message{Text: tc.text, At: now}, cfg)
-		reply := st.Answer(now.Add(2*time.Second), cfg).Reply
+		turn := st.Answer(now.Add(2*time.Second), cfg)
+		reply := turn.Reply
 		cared := false
-		for _, key := range []string{"care.safety", "care.injury"} {
-			for i := 1; i <= cat.Variants(st.Lang, key); i++ {
-				if strings.Contains(reply, cat.Text(st.Lang, key, i, nil)) {
-					cared = key == tc.care
-					if key != tc.care {
-						t.Errorf("%q: reply %q says %s, want %q", tc.text, reply, key, tc.care)
-					}
-				}
+		for _, key := range turn.Keys {
+			if !strings.HasPrefix(key, "care.") {
+				continue
+			}
+			if strings.HasPrefix(key, tc.care) && tc.care != "" {
+				cared = true
+			} else {
+				t.Errorf("%q: reply %q says %s, want %q", tc.text, reply, key, tc.care)
 			}
 		}
 		if tc.care != "" && !cared {

@@ -417,4 +417,6 @@ func (r *reading) readDates() {
 		r.readEnglishDates()
 		r.readFallbackDates()
 	}
+	r.readFestivals()
+	r.readDurations()
 }

@@ -64,6 +64,23 @@ var zhDateRules = []zhDateRule{
 			t, ok := c.monthDay(mo, d)
 			return t, false, ok
 		}},
+	// 10月下旬, 三月初, 9月底
+	{"monthNumPart", []string{"月"}, regexp.MustCompile(hanNum + `\s*月\s*(初|中旬|中|底|末|上旬|下旬)`),
+		func(c calendar, m []string) (time.Time, bool, bool) {
+			mo, ok := parseHanNumber(m[1])
+			if !ok {
+				return time.Time{}, false, false
+			}
+			d := 1
+			switch m[2] {
+			case "中", "中旬":
+				d = 11
+			case "底", "末", "下旬":
+				d = 21
+			}
+			t, ok := c.monthDay(time.Month(mo), d)
+			return t, true, ok
+		}},
 	// 3月5日, 十二月二十号
 	{"monthDay", []string{"月"}, regexp.MustCompile(hanNum + `\s*月\s*` + hanNum + `\s*[日号]`),
 		func(c calendar, m []string) (time.Time, bool, bool) {
@@ -316,6 +333,9 @@ func zhDateContextOK(n string, rule string, at span) bool {
 		return false
 	}
 	unprefixed := !strings.ContainsRune("上这本去今前", first)
+	if rule != "ago" && rule != "fewDays" && isFutureAfter(n[at.end:]) {
+		return false // 我周日要出差, 周六之前: not when it happened
+	}
 	switch rule {
 	case "monthPart", "weekday", "weekend", "month":
 		if unprefixed && strings.ContainsRune("个一二三四五六七八九十几两岁", before) {
@@ -334,6 +354,18 @@ func zhDateContextOK(n string, rule string, at span) bool {
 		}
 	}
 	return true
+}
+
+// isFutureAfter reports whether the words after a date make it a time to
+// come: a plan (周日要出差) or a limit (周六之前, 三天内).
+func isFutureAfter(after string) bool {
+	after = strings.TrimLeft(after, " ")
+	for _, w := range []string{"要", "得去", "会", "准备", "打算", "之前", "以前", "之内", "以内", "前必须", "前给", "前要", "内"} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return strings.HasPrefix(after, "前") && !strings.HasPrefix(after, "前天") && !strings.HasPrefix(after, "前年")
 }
 
 // deadlineCues around 今天 make it the day something must be done by

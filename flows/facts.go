@@ -20,6 +20,9 @@ type Fact struct {
 	// serial or tracking number, and the product's name.
 	Number  string `json:"number,omitempty"`
 	Product string `json:"product,omitempty"`
+	// Damaged names what the product damaged besides itself, for Impact
+	// (kind damage): "木地板", "kitchen floor".
+	Damaged string `json:"damaged,omitempty"`
 	// Skipped is set when the customer could not say ("不知道", "skip");
 	// the bot does not ask again.
 	Skipped bool `json:"skipped,omitempty"`

@@ -91,7 +91,7 @@ func traditionalForms(word string, rev map[rune][]rune) []string {
 func TestHantEveryKeywordInTraditional(t *testing.T) {
 	rev := hansToHant()
 	checked := 0
-	for _, lx := range expandLexGroups(lexGroupsZH, lexGroupsEN, lexGroupsPlaces) {
+	for _, lx := range expandLexGroups(allLexGroups...) {
 		if !strings.ContainsFunc(lx.word, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 			continue
 		}

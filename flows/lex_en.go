@@ -64,7 +64,7 @@ var lexGroupsEN = []lexGroup{
 		"legally entitled|legally obliged|by law|against the law|illegal|unlawful|breach of contract|false advertising"},
 	{sense: senseRisk, arg: string(RiskInjury), words: "injured|injury|injuries|hurt|hurts|burned|burnt|burns|burn|cut my|cut his|cut her|" +
 		"cut myself|got cut|a cut on|deep cut|hospital|hospitalised|hospitalized|emergency room|a&e|bleeding|bled|blood|" +
-		"allergic reaction|allergic|food poisoning|poisoned|poisoning|vomiting|threw up|throwing up|sick for days|" +
+		"allergic reaction|food poisoning|poisoned|poisoning|vomiting|threw up|throwing up|sick for days|" +
 		"got sick|made me sick|made us sick|made my|broken arm|broken leg|fractured|stitches|rash|blisters|blister|" +
 		"see a doctor|saw a doctor|went to the doctor|doctor|wounded|scalded|scald|bruised|bruises|concussion"},
 	{sense: senseRisk, arg: string(RiskSafety), words: "explode|exploded|explosion|exploding|caught fire|catch fire|on fire|a fire|fire hazard|started a fire|smoke|smoking|" +
@@ -81,7 +81,7 @@ var lexGroupsEN = []lexGroup{
 	{sense: senseIntent, arg: string(WantsHuman), words: "human|a human|real person|a real person|talk to someone|speak to someone|" +
 		"talk to a person|speak to a person|representative|operator|agent|live agent|customer service agent|" +
 		"speak to a manager|talk to a manager|your manager|supervisor|speak to your supervisor|escalate|" +
-		"not a bot|not a robot|stupid bot|are you a bot|are you a robot|is this a bot|talk to a human|speak to a human|" +
+		"not a bot|not a robot|stupid bot|talk to a human|speak to a human|" +
 		"real human|actual person|someone real|get me a person|call center|call centre|someone in charge|" +
 		"person in charge|get me a manager|want a manager|manager please|get your manager|speak to your manager|" +
 		"talk to your manager|speak with a manager|speak with someone|speak with a human"},

@@ -14,7 +14,10 @@ type lexGroup struct {
 }
 
 // lexicon matches every keyword of every language in one pass.
-var lexicon = newLexMatcher(expandLexGroups(lexGroupsZH, lexGroupsEN, lexGroupsPlaces))
+var lexicon = newLexMatcher(expandLexGroups(allLexGroups...))
+
+// allLexGroups are every keyword group of the lexicon.
+var allLexGroups = [][]lexGroup{lexGroupsZH, lexGroupsEN, lexGroupsPlaces, lexGroupsMore}
 
 // expandLexGroups turns keyword groups into one lexeme per keyword and sense.
 func expandLexGroups(lists ...[]lexGroup) []lexeme {

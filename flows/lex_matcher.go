@@ -26,6 +26,9 @@ const (
 	senseReason                    // a reasoning connective (因为, because)
 	senseFiller                    // a word that carries nothing in a short answer
 	senseRequest                   // a word that only asks: 我要, 希望, "I want", "please"
+	senseQuestion                  // opens a question about something else: 顺便问一下, "do you sell"
+	senseChat                      // marks chit-chat: 哈哈, lol, btw
+	senseDamage                    // damages something else than the product: 弄坏, 刮花, ruined, stained
 )
 
 // answerRule says when an intent keyword counts.

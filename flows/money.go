@@ -147,6 +147,69 @@ func (r *reading) readMoney() {
 			add(span{loc[0], loc[1]}, v, m[2])
 		}
 	}
+	r.readBareAmounts()
+}
+
+var (
+	// bareAmountRe finds an amount without a currency after the words of
+	// a charge: 扣了我199, 交了3600, "charged me 49.99", "keep charging me
+	// 9.99".
+	bareAmountRe = regexp.MustCompile(`(扣了我|扣了|扣我|收了我|收了|交了|付了|花了|多收了|多扣了|充了|赔了|` +
+		`\bcharged(?: me)?|\bcharging(?: me)?|\bpaid|\bbilled(?: me)?|\bcost(?: me)?|\bspent|\bprice(?: was| is)?|\bfee of)\s*(\d{1,6}(?:\.\d{1,2})?)`)
+	// centsAmountRe finds a price with cents before a period: "49.99
+	// every month".
+	centsAmountRe = regexp.MustCompile(`(\d{1,5}\.\d{2})\s*(?:every|a|per|each|/)\s*(?:month|time|year|week|mo)\b`)
+	// amountContextRe finds a text about an amount, where a bare number
+	// after 是 or "not" is money: 金额不对，是299不是199.
+	amountContextRe = regexp.MustCompile(`(金额|价格|价钱|多少钱|\bamount\b|\bprice\b)`)
+	amountValueRe   = regexp.MustCompile(`(?:是|为|不是|\bis|\bnot|\bwas)\s*(\d{2,6}(?:\.\d{1,2})?)`)
+)
+
+// The bare amount patterns, searched near their needles.
+var (
+	bareAmountScan = nearScan{re: bareAmountRe, words: []string{"扣", "收了", "交了", "付了", "花了", "充了", "赔了", "charg", "paid", "billed", "cost",
+		"spent", "price", "fee of"}, after: 24}
+	centsAmountScan = nearScan{re: centsAmountRe, words: []string{"every", "per", "each", "/", " a "}, before: 12, after: 12}
+	amountValueScan = nearScan{re: amountValueRe, words: []string{"是", "为", " is", " not", " was"}, after: 12}
+)
+
+// readBareAmounts reads amounts said without a currency: in Chinese they
+// are yuan; in English the currency is unknown and the amount is shown as
+// the number.
+func (r *reading) readBareAmounts() {
+	n := r.u.norm
+	cur := ""
+	if r.lang == ZH {
+		cur = "CNY"
+	}
+	add := func(at span, text string) {
+		if r.claimed(at) || at.end < len(n) && (isASCIIAlnum(n[at.end]) || n[at.end] == '%') {
+			return
+		}
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil || v <= 0 || v >= 1e7 {
+			return
+		}
+		sign := ""
+		if cur == "CNY" {
+			sign = "¥"
+		}
+		r.claim(at)
+		r.add(Finding{Slot: Impact, Kind: ImpactMoney, Value: moneyValue(sign, v), Amount: v, Currency: cur}, at)
+	}
+	for _, loc := range bareAmountScan.findAll(n) {
+		add(span{loc[4], loc[5]}, n[loc[4]:loc[5]])
+	}
+	if strings.Contains(n, ".") {
+		for _, loc := range centsAmountScan.findAll(n) {
+			add(span{loc[2], loc[3]}, n[loc[2]:loc[3]])
+		}
+	}
+	if amountContextRe.MatchString(n) {
+		for _, loc := range amountValueScan.findAll(n) {
+			add(span{loc[2], loc[3]}, n[loc[2]:loc[3]])
+		}
+	}
 }
 
 // moneyBoundary rejects a currency code glued to a word ("usdt", "eurostar")

@@ -13,6 +13,7 @@ type reply struct {
 	s     *State
 	cat   *Catalog
 	parts []string
+	keys  []string // the keys said, in order
 }
 
 func (r *reply) say(key string) { r.sayWith(key, nil) }
@@ -27,6 +28,7 @@ func (r *reply) sayWith(key string, data map[string]any) {
 		n = 1
 	}
 	r.s.Said[key] = n
+	r.keys = append(r.keys, key)
 	r.add(r.cat.Text(lang, key, n, data))
 }
 
@@ -52,10 +54,11 @@ func (r *reply) media(b *burst) {
 }
 
 // String joins the sentences: with a space in English, directly in Chinese,
-// whose full-width punctuation already separates them.
+// whose full-width punctuation already separates them; Chinese is written
+// in the customer's script.
 func (r *reply) String() string {
 	if r.s.lang() == ZH {
-		return strings.Join(r.parts, "")
+		return ToScript(strings.Join(r.parts, ""), r.s.Script)
 	}
 	return strings.Join(r.parts, " ")
 }
@@ -87,6 +90,12 @@ func (s *State) summaryData(cat *Catalog) map[string]any {
 				}
 				continue
 			}
+			if k == ImpactDamage {
+				if f.Damaged != "" {
+					parts = append(parts, cat.Text(lang, "impact.damage", 1, map[string]any{"What": f.Damaged}))
+				}
+				continue
+			}
 			parts = append(parts, cat.Text(lang, "impact."+k, 1, nil))
 		}
 		if len(parts) > 0 {
@@ -108,13 +117,16 @@ func (s *State) summaryData(cat *Catalog) map[string]any {
 			d["Outcome"] = joinList(cat, lang, parts)
 		}
 	}
+	if f := s.Facts[Deadline]; f.Known() {
+		d["Deadline"] = cat.Text(lang, "summary.deadline", 1, map[string]any{"When": s.dateWords(cat, f)})
+	}
 	if v := s.Facts[Contact].Value; v != "" {
 		d["Contact"] = v
 	}
 	if also := append(append([]string{}, s.Side...), s.Also...); len(also) > 0 {
 		sep := "; "
 		if lang == ZH {
-			sep = ";"
+			sep = "；"
 		}
 		d["Also"] = strings.Join(also, sep)
 	}
@@ -175,10 +187,10 @@ var currencySymbols = map[string]string{"CNY": "¥", "USD": "$", "EUR": "€", "
 func money(amount float64, currency string) string {
 	n := strconv.FormatFloat(amount, 'f', 2, 64)
 	n = strings.TrimSuffix(n, ".00")
-	if sym, ok := currencySymbols[currency]; ok || currency == "" {
-		if !ok {
-			sym = "¥"
-		}
+	if currency == "" {
+		return n // said without a currency
+	}
+	if sym, ok := currencySymbols[currency]; ok {
 		return sym + n
 	}
 	return n + " " + currency

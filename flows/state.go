@@ -92,6 +92,38 @@ type State struct {
 	RepeatAsks int `json:"repeat_asks"`
 	// Reminded is when the bot last nudged a silent customer.
 	Reminded time.Time `json:"reminded,omitzero"`
+
+	// Script is how the customer writes Chinese (traditional characters
+	// are answered in traditional characters); "" is simplified.
+	Script Script `json:"script,omitempty"`
+	// ZhUnits and EnUnits measure how much the customer wrote in each
+	// language (a Chinese character counts one, an English word two): the
+	// bot answers in the conversation's main language, not the last
+	// message's. LangAsked is set when the customer asked for a language.
+	ZhUnits   int  `json:"zh_units,omitempty"`
+	EnUnits   int  `json:"en_units,omitempty"`
+	LangAsked bool `json:"lang_asked,omitempty"`
+	// Notes keeps what the customer said that is no fact of the
+	// complaint: questions about something else, chit-chat, remarks and
+	// urgings said with a confirmation. They go with the case; they are
+	// not in the summary.
+	Notes []string `json:"notes,omitempty"`
+	// Urged is set when the customer asked for speed (赶紧处理, "please
+	// hurry").
+	Urged bool `json:"urged,omitempty"`
+	// Topic is the kind of complaint, for the options the bot offers:
+	// perishable, billing, delivery, service, or "".
+	Topic string `json:"topic,omitempty"`
+	// Hazard is the kind of safety hazard told (Hazard* constants).
+	Hazard string `json:"hazard,omitempty"`
+	// FixChoices are the facts offered by number after a bare "that's
+	// wrong"; FixSlot is the fact being corrected, whose new value the
+	// next answer gives.
+	FixChoices []Slot `json:"fix_choices,omitempty"`
+	FixSlot    Slot   `json:"fix_slot,omitempty"`
+
+	pendingSides []string // side complaints of the burst being absorbed
+	cat          *Catalog // the catalogue of the turn being answered
 	// End is how the intake ended, once Phase is Done.
 	End End `json:"end,omitempty"`
 }

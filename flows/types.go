@@ -71,10 +71,13 @@ const (
 	Impact    Slot = "impact"    // money lost, injury, safety hazard, distress
 	Outcome   Slot = "outcome"   // what the customer wants
 	Contact   Slot = "contact"   // phone number or how they want to be reached
+	// Deadline is the time by which the customer asks for the outcome
+	// ("by Friday", "周六之前必须换好"): Fact.Date is its day.
+	Deadline Slot = "deadline"
 )
 
 // Slots lists every slot in the order the fact sheet shows them.
-var Slots = []Slot{Grievance, Order, When, Where, Impact, Outcome, Contact}
+var Slots = []Slot{Grievance, Order, When, Where, Impact, Outcome, Deadline, Contact}
 
 // AskOrder is the order in which missing facts are asked for: what happened,
 // what they want, which order or product, when, where. Impact and contact are
@@ -100,6 +103,10 @@ const (
 	WhereOther  = "other"
 )
 
+// WhenUses is the Finding.Kind of a When read from a count of uses (才用了
+// 两次, "after 3 uses"): it has no Date; its Value is the words said.
+const WhenUses = "uses"
+
 // Impact kinds (Finding.Kind for the Impact slot).
 const (
 	ImpactMoney    = "money"
@@ -107,6 +114,10 @@ const (
 	ImpactSafety   = "safety"
 	ImpactDistress = "distress"
 	ImpactTime     = "time" // time wasted: days without the product, trips, calls
+	// ImpactDamage is damage to something else than the product: the
+	// floor a robot scratched, the curtain a heater burnt (Fact.Damaged
+	// names it).
+	ImpactDamage = "damage"
 )
 
 // Contact kinds (Finding.Kind for the Contact slot).
@@ -125,6 +136,9 @@ const (
 	OrderProduct  = "product" // product name or model
 	OrderSerial   = "serial"  // serial number
 	OrderTracking = "tracking"
+	// OrderGuess is added to the kinds of an Order fact whose number was
+	// guessed from a bare token (B77): a number announced later replaces it.
+	OrderGuess = "guess"
 )
 
 // Risk is a named reason to treat a complaint as urgent (P12, P13).
@@ -158,6 +172,28 @@ const (
 	Greets       Intent = "greeting"      // 你好, hello (and nothing else of substance)
 	Thanks       Intent = "thanks"        // 谢谢, thanks
 	Chases       Intent = "chase"         // 怎么还没人理, any update?, hello??
+
+	// Questions is a question about something else than the complaint
+	// ("你们门店几点关门?", "do you sell phone cases?"); ChitChat is a
+	// remark or a joke that tells nothing about it ("哈哈你们回复还挺快",
+	// "it's freezing here lol"). Neither is read for facts.
+	Questions Intent = "question"
+	ChitChat  Intent = "chat"
+	// Urges asks for speed: 赶紧处理, 麻烦快一点, "please hurry", asap.
+	Urges Intent = "urge"
+	// AlreadySaid says the bot is asking for what it was told:
+	// 我刚刚不是讲了吗, "I already told you".
+	AlreadySaid Intent = "already_said"
+	// AsksBot asks whether a person is writing: 你是机器人吗, "are you a
+	// bot?". It is answered; it is not a request for a person.
+	AsksBot Intent = "asks_bot"
+	// SpeaksZH and SpeaksEN ask for a language: 可以说中文吗, "English
+	// please".
+	SpeaksZH Intent = "speak_zh"
+	SpeaksEN Intent = "speak_en"
+	// Corrects says the text corrects something said before: 不是…是…,
+	// 说错了, "sorry, typo", "actually", "I meant".
+	Corrects Intent = "correct"
 )
 
 // Finding is one fact found in a piece of text.
@@ -169,6 +205,10 @@ type Finding struct {
 
 	// Negated is set when the value was said as rejected: "不是上周三" / "not B71".
 	Negated bool `json:"negated,omitempty"`
+	// Guess is set for an order number read from a bare token (B77)
+	// rather than announced ("订单号 B77", "order #B77"); an announced
+	// number wins over a guess.
+	Guess bool `json:"guess,omitempty"`
 
 	// Amount and Currency are set for money (Impact, Kind money).
 	Amount   float64 `json:"amount,omitempty"`
@@ -202,9 +242,13 @@ type Analysis struct {
 	Emotion     Emotion `json:"emotion"`
 	// Signals says why Emotion is what it is: "angry_word", "insult", "caps",
 	// "exclaim", "emoji", "repeat", "distress_word", "question_marks".
-	Signals  []string     `json:"signals,omitempty"`
-	Venting  bool         `json:"venting,omitempty"` // expresses feelings, not only facts
-	Risks    []Risk       `json:"risks,omitempty"`
+	Signals []string `json:"signals,omitempty"`
+	Venting bool     `json:"venting,omitempty"` // expresses feelings, not only facts
+	Risks   []Risk   `json:"risks,omitempty"`
+	// Hazard is the kind of safety hazard named (Hazard* constants), or "".
+	Hazard string `json:"hazard,omitempty"`
+	// Topic is the kind of complaint (Topic* constants), or "".
+	Topic    string       `json:"topic,omitempty"`
 	Intents  []Intent     `json:"intents,omitempty"`
 	Findings []Finding    `json:"findings,omitempty"`
 	Hints    []Complainer `json:"hints,omitempty"` // complainer types this text suggests

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,7 +17,25 @@ const (
 	signalRepeat        = "repeat"         // 快点快点快点, why why why, sooooo, !!!!!
 	signalDistress      = "distress_word"  // 崩溃, 失眠, can't sleep, 😭
 	signalQuestionMarks = "question_marks" // ??, ？？？
+	signalRhetorical    = "rhetorical"     // 你们就是这样服务的吗?, "is this how you treat customers?", 我不是说了吗
+	signalThreat        = "threat"         // going to the media, a lawyer, a court or a regulator
 )
+
+// rhetoricalRe finds indignant questions about the service: they are not
+// asked to be answered.
+var rhetoricalRe = regexp.MustCompile(`(这不是|到底有没有|到底能不能|到底会不会|到底要不要|到底行不行|就是这样|就这样|就是这么|这就是你们|这叫什么|这算什么|这是什么|还想不想|到底有没有人|有没有人管|有没有人在|到底还要|` +
+	`凭什么|难道|什么意思啊|怎么回事啊|还讲不讲|讲不讲理|有这样|哪有这样|你们是怎么)[^。!?]*[?吗啊呢]|` +
+	`\b(?:is this how you|is that how you|what kind of (?:service|company|business|shop)|are you (?:serious|kidding|joking)|` +
+	`how (?:hard|difficult) (?:can it be|is it)|do you (?:even )?care|what is wrong with you|what's wrong with you|how many times|` +
+	`who (?:trains|trained) your|seriously\?|really\?)`)
+
+// rhetoricalScan finds rhetoricalRe near its needles.
+var rhetoricalScan = nearScan{re: rhetoricalRe, words: []string{"这不是", "到底", "就是这", "就这样", "这就是你们", "这叫什么", "这算什么", "这是什么", "还想不想", "有没有人",
+	"到底还要", "凭什么", "难道", "什么意思", "怎么回事", "讲不讲", "有这样", "你们是怎么", "is this how", "is that how", "what kind of", "are you ",
+	"how hard", "how difficult", "do you", "wrong with you", "how many times", "who train", "seriously?", "really?"}, before: 8, after: 60}
+
+// rhetoricalQuestion reports whether the text asks an indignant question.
+func rhetoricalQuestion(n string) bool { return len(rhetoricalScan.findAll(n)) > 0 }
 
 // emotionScale turns the score of a text into an emotion:
 //
@@ -83,6 +102,46 @@ func (r *reading) emotion() (Emotion, []string) {
 	}
 	score += min(distress, 2)
 
+	complains := false
+	threats := 0
+	for _, h := range r.u.hits {
+		switch h.lex.sense {
+		case senseProblem, senseTreatment, senseAngry, senseInsult:
+			complains = true
+		case senseRisk:
+			switch Risk(h.lex.arg) {
+			case RiskMedia, RiskSocial, RiskLawyer, RiskCourt, RiskRegulator:
+				threats++
+			}
+		case senseIntent:
+			switch Intent(h.lex.arg) {
+			case AlreadySaid:
+				score += 2 // "didn't I just say": exasperated
+				signals[signalRhetorical] = true
+			case Urges:
+				score++
+			}
+		}
+	}
+	if len(r.hitsOf(senseDamage)) > 0 {
+		score++ // something of theirs damaged
+	}
+	for _, h := range r.hitsOf(senseRisk) {
+		if (h.lex.arg == string(RiskInjury) || h.lex.arg == string(RiskSafety)) && !r.harmDenied(h) {
+			score += 2 // someone hurt or put at risk: nobody tells that calmly
+			break
+		}
+	}
+	if threats > 0 {
+		// Going to the press, a lawyer or a regulator is said in anger,
+		// however calm the words.
+		score += 3
+		signals[signalThreat] = true
+	}
+	if rhetoricalQuestion(r.u.norm) {
+		score += 3
+		signals[signalRhetorical] = true
+	}
 	bangRun, qRun, mixedRun, bangs := punctuationRuns(r.u.norm)
 	switch {
 	case strings.Count(r.u.norm, "!!!") >= 2:
@@ -90,6 +149,9 @@ func (r *reading) emotion() (Emotion, []string) {
 		signals[signalExclaim] = true
 	case bangRun >= 3 || mixedRun >= 3:
 		score += 2
+		signals[signalExclaim] = true
+	case (bangRun == 2 || bangs >= 3) && complains:
+		score += 3 // "送丢了!!": a complaint said with force
 		signals[signalExclaim] = true
 	case bangRun == 2 || bangs >= 3:
 		score++
@@ -104,6 +166,9 @@ func (r *reading) emotion() (Emotion, []string) {
 		signals[signalQuestionMarks] = true
 	}
 	if s := capsScore(r.u.src); s > 0 {
+		if s == 1 && capsEmphasis(r.u.src) {
+			s = 2 // "NOW", "NEVER": a word shouted
+		}
 		score += s
 		signals[signalCaps] = true
 	}
@@ -115,11 +180,12 @@ func (r *reading) emotion() (Emotion, []string) {
 		}
 	}
 	if r.u.repeats() || bangRun >= 5 {
-		score += 2
+		score += 3
 		signals[signalRepeat] = true
 	}
 	var out []string
-	for _, s := range []string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks} {
+	for _, s := range []string{signalAngryWord, signalInsult, signalCaps, signalExclaim, signalEmoji, signalRepeat, signalDistress, signalQuestionMarks,
+		signalRhetorical, signalThreat} {
 		if signals[s] {
 			out = append(out, s)
 		}
@@ -190,6 +256,22 @@ func capsScore(src string) int {
 		return 1
 	}
 	return 0
+}
+
+// emphasisWords are the words customers shout one at a time.
+var emphasisWords = map[string]bool{"NOW": true, "NEVER": true, "AGAIN": true, "STILL": true, "NOTHING": true, "NOBODY": true,
+	"WORST": true, "TWICE": true, "REFUND": true, "NOT": true, "NO": true, "ALWAYS": true, "IMMEDIATELY": true, "TODAY": true}
+
+// capsEmphasis reports whether a word of emphasisWords is written in
+// capitals.
+func capsEmphasis(src string) bool {
+	for _, w := range strings.Fields(src) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if len(w) >= 2 && emphasisWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // isLatinWord reports whether w is made of ASCII letters and apostrophes.

@@ -10,12 +10,12 @@ import (
 // Kind time).
 var timeLostRes = []nearScan{
 	{re: regexp.MustCompile(`(跑|去|来回)了?\s*(\d+|[一二两三四五六七八九十几好]+)\s*(趟|次)`), words: []string{"趟", "次"}, before: 40, after: 40},
-	{re: regexp.MustCompile(`等了\s*(\d+|[一二两三四五六七八九十半几好]+)\s*(个)?\s*(多)?\s*(天|周|星期|个星期|个月|月|小时|个小时|钟头|分钟)`), words: []string{"等了"}, before: 40, after: 40},
+	{re: regexp.MustCompile(`等了\s*(\d+|[一二两三四五六七八九十半几好]+)\s*(个)?\s*(多|半)?\s*(天|周|星期|个星期|个月|月|小时|个小时|钟头|分钟)`), words: []string{"等了"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`请了\s*(\d+|[一两半三几]+)?\s*(天)?\s*(的)?\s*假`), words: []string{"假"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`打了\s*(\d+|[一二两三四五六七八九十几好无数]+)\s*(次|通|遍|个)[^,。!?]{0,4}电话`), words: []string{"电话"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`(耽误|浪费)了?[^,。!?]{0,9}(时间|工作|上班|一天|半天)|误工`), words: []string{"耽误", "浪费", "误工"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`\b(?:waited|been waiting|waiting|wait)\s+(?:for\s+)?(?:over\s+|more than\s+|almost\s+|nearly\s+|about\s+)?(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|a few|a couple of|many)\s+(?:minutes?|hours?|days?|weeks?|months?)\b`), words: []string{"wait"}, before: 40, after: 40},
-	{re: regexp.MustCompile(`\btook\s+(?:a|an|\d+|one|two|three|half a)\s+(?:days?|hours?|mornings?|afternoons?)\s+off\b|\bday off work\b|\btime off work\b`), words: []string{"took", "day off", "time off"}, before: 40, after: 40},
+	{re: regexp.MustCompile(`\btook\s+(?:a|an|\d+|one|two|three|half a|the whole|the|a whole)\s+(?:days?|hours?|mornings?|afternoons?|day)\s+off\b|\bday off work\b|\btime off work\b|\bmorning off work\b`), words: []string{"took", "day off", "time off", "morning off"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`\b(?:\d+|two|three|four|five|six|several|multiple|many|countless)\s+(?:trips|visits|phone calls|calls)\b`), words: []string{"trips", "visits", "calls"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`\bcalled\s+(?:you\s+|your \w+\s+)?(?:\d+|two|three|four|five|six|ten|several|many|multiple|countless|numerous)\s+times\b`), words: []string{"called"}, before: 40, after: 40},
 	{re: regexp.MustCompile(`\bon hold for\s+(?:over\s+|more than\s+|almost\s+)?(?:\d+|an?|one|two|three)\s+(?:minutes?|hours?)\b`), words: []string{"on hold"}, before: 40, after: 40},

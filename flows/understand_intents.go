@@ -7,7 +7,8 @@ import (
 )
 
 // intentOrder is the order intents are listed in.
-var intentOrder = []Intent{WantsHuman, Withdraws, Skips, Yes, No, NothingElse, NewComplaint, Greets, Thanks, Chases}
+var intentOrder = []Intent{WantsHuman, Withdraws, Skips, Yes, No, NothingElse, NewComplaint, Greets, Thanks, Chases,
+	Questions, ChitChat, Urges, AlreadySaid, AsksBot, SpeaksZH, SpeaksEN, Corrects}
 
 // whWords after "don't know" make it a statement, not an answer: "I don't
 // know why it broke", "不知道为什么坏了".
@@ -54,6 +55,9 @@ func (r *reading) intents() []Intent {
 		}
 	}
 	r.readAnswer(set)
+	if t := strings.Trim(r.u.norm, " 。.!！~"); t == "对了" || t == "对了对了" {
+		set[Yes] = true // alone, 对了 is "that's right"; before more words, "by the way"
+	}
 	if r.isBareNegative() && (r.ctx.Expect == Order || r.ctx.Expect == When || r.ctx.Expect == Where) {
 		set[Skips] = true // 没有 to "what is the order number?"
 	}
@@ -67,6 +71,7 @@ func (r *reading) intents() []Intent {
 			}
 		}
 	}
+	r.readAside(set)
 	var out []Intent
 	for _, in := range intentOrder {
 		if set[in] {
@@ -74,6 +79,66 @@ func (r *reading) intents() []Intent {
 		}
 	}
 	return out
+}
+
+// requestForms before an outcome in a question make it a request: "can
+// you refund me?", "能不能给我换一个?".
+var requestForms = []string{"can you", "could you", "would you", "can i get", "can i have", "could i get", "能不能", "可不可以", "可以", "能否",
+	"能帮我", "帮我", "麻烦"}
+
+// readAside reads a question or a remark about something else than the
+// complaint (P3: kept, answered briefly, never taken as facts):
+//
+//   - Questions: the text asks (it ends with a question mark, 吗 or 呢, or
+//     starts a question: 请问, 顺便问一下, "do you sell", "quick question")
+//     and tells no problem, is no chase, no indignant question and no
+//     request ("can you refund me?").
+//   - ChitChat: the text laughs or chats (哈哈, lol, btw, "his is fine")
+//     and tells no problem.
+func (r *reading) readAside(set map[Intent]bool) {
+	if len(r.grievances) > 0 || set[Chases] || set[WantsHuman] || set[AsksBot] || set[Withdraws] || set[NewComplaint] || r.onlyPleasantries() {
+		return
+	}
+	asked, chat := false, false
+	for _, h := range r.u.hits {
+		switch h.lex.sense {
+		case senseProblem, senseTreatment, senseInsult, senseAngry:
+			if !r.harmDenied(h) {
+				return
+			}
+		case senseRisk:
+			return
+		case senseQuestion:
+			asked = true
+		case senseChat:
+			chat = true
+		}
+	}
+	shaped := isQuestion(r.u.norm) || strings.HasSuffix(strings.TrimRightFunc(r.u.norm, isAsideTail), "呢")
+	if shaped && !asked && rhetoricalQuestion(r.u.norm) {
+		return
+	}
+	if (asked || shaped) && r.has(Outcome, "") {
+		for _, w := range requestForms {
+			if containsWord(r.u.norm, w) {
+				return
+			}
+		}
+	}
+	switch {
+	case asked || shaped && !chat:
+		if shaped || asked {
+			set[Questions] = true
+		}
+	case chat:
+		set[ChitChat] = true
+	}
+}
+
+// isAsideTail reports whether r may end a question after its mark: a
+// space, laughter, an emoji.
+func isAsideTail(r rune) bool {
+	return unicode.IsSpace(r) || r == '~' || unicode.In(r, unicode.So, unicode.Sk) || r == 0xFE0F
 }
 
 // followedByWh reports whether a question word follows the hit in its
@@ -98,7 +163,7 @@ func isAnswerSense(lx *lexeme) bool {
 		return false
 	}
 	switch Intent(lx.arg) {
-	case Yes, No, NothingElse, Thanks, Greets, Skips:
+	case Yes, No, NothingElse, Thanks, Greets, Skips, Urges:
 		return true
 	}
 	return false
@@ -133,7 +198,7 @@ func (r *reading) readAnswer(set map[Intent]bool) {
 		}
 		break
 	}
-	if lead == nil {
+	if lead == nil && !r.coveredBy(first, isAnswerSense) {
 		return
 	}
 	answers := map[Intent]bool{}
@@ -152,7 +217,7 @@ func (r *reading) readAnswer(set map[Intent]bool) {
 				}
 			}
 		}
-	} else if r.u.isShort() && r.canLeadLongerAnswer(lead) {
+	} else if lead != nil && r.u.isShort() && r.canLeadLongerAnswer(lead) {
 		answers[Intent(lead.lex.arg)] = true
 		plainNo = isPlainNo(lead.lex.word)
 	}

@@ -20,7 +20,7 @@ import (
 //     want ("我不要退款,我要换货") is Negated.
 
 // correctionCues end the words before a corrected fact.
-var correctionCues = []string{"不是", "并非", "并不是", "而不是", "不在", "不是在", "不是那个", "not", "isn't", "isnt", "wasn't", "wasnt",
+var correctionCues = []string{"不是", "并非", "并不是", "而不是", "不在", "不是在", "不是那个", "not", "isn't", "isnt", "wasn't", "wasnt", "forget", "forget about",
 	"is not", "was not", "rather than", "instead of", "not on", "not in", "not at"}
 
 // correctionFillers may stand between a correction cue and the fact: "not
@@ -31,10 +31,14 @@ var correctionFillers = []string{"on", "in", "at", "the", "a", "order", "number"
 func (r *reading) markNegated() {
 	for i := range r.found {
 		f := &r.found[i]
-		switch f.Slot {
-		case When, Order, Where, Contact:
+		switch {
+		case f.Slot == When, f.Slot == Order, f.Slot == Where, f.Slot == Contact, f.Slot == Deadline:
 			if r.correctionBefore(f.at.start) || r.rejectingClause(r.u.clauseAt(f.at.start)) {
 				f.Negated = true
+			}
+		case f.Slot == Impact && f.Kind == ImpactMoney:
+			if r.correctionBefore(f.at.start) {
+				f.Negated = true // 是299不是199
 			}
 		}
 	}
@@ -134,7 +138,8 @@ func (r *reading) harmDenied(h lexHit) bool {
 // refusalCues before an outcome say the customer does not want it.
 var refusalCues = []string{"不要", "不想要", "不想", "不用", "不需要", "别", "不是要", "不要求", "没要", "并不想", "don't want", "dont want",
 	"do not want", "not looking for", "no need for", "not asking for", "not interested in", "don't need", "dont need", "not after",
-	"don't want a", "not a", "not for a", "rather than a", "instead of a", "don't", "dont", "do not", "didn't", "not asking"}
+	"don't want a", "not a", "not for a", "rather than a", "instead of a", "don't", "dont", "do not", "didn't", "not asking", "not", "no",
+	"i'm not after", "not after", "rather than", "instead of", "不要了", "别给我", "不用给我"}
 
 // outcomeRefused reports whether the outcome word at h follows a refusal
 // cue in its clause ("我不要退款", "I don't want a refund").

@@ -11,7 +11,9 @@ var (
 	// SN: ABC123, tracking number SF1234567890.
 	orderKeyRe = regexp.MustCompile(`(订单编号|订单号码|订单号|订单|单号|快递单号|快递号|运单号|物流单号|物流号|型号|序列号|产品编号|机身编号|编号|` +
 		`\bs/n|\bsn\b|\bserial(?: number| no\.?)?|\bimei\b|\bmodel(?: number| no\.?)?|\btracking(?: number| no\.?| id| code)?|` +
-		`\border(?: number| no\.?| id| ref(?:erence)?)?|\binvoice(?: number| no\.?)?|\bref(?:erence)?(?: number| no\.?)?|#)` +
+		`\border(?: number| no\.?| id| ref(?:erence)?)?|\binvoice(?: number| no\.?)?|\bref(?:erence)?(?: number| no\.?)?|` +
+		`\baccount(?: number| no\.?)?|\bacct|\breceipt(?: number| no\.?)?|\bjob(?: number| no\.?| ref)?|\bbooking(?: ref(?:erence)?| number| no\.?)?|` +
+		`\bcontract(?: number| no\.?)?|合同号|小票上是|小票号|#)` +
 		`\s*(?:是|为|:|：|is|was|=|#|no\.?|number)?\s*(?:是|:|：)?\s*#?\s*([a-z0-9][a-z0-9\-_/]{0,39})`)
 	// notOrderRe are tokens that mix letters and digits but are not
 	// numbers of an order: ordinals, measures, times, well-known names.
@@ -20,8 +22,10 @@ var (
 	// productModelRe finds a brand with its model: iPhone 15 Pro, 华为mate60,
 	// Galaxy S23 Ultra.
 	productModelRe = regexp.MustCompile(`(?:\b(?:iphone|ipad|macbook(?: pro| air)?|galaxy|pixel|redmi|xiaomi|huawei|oppo|vivo|oneplus|honor|samsung|` +
-		`surface|thinkpad|kindle|airpods|apple watch|playstation|xbox|mate|nova)|华为|小米|荣耀|苹果|三星|红米|一加)\s*(?:mate\s*)?` +
-		`(\d{1,3}|[a-z]\d{1,3}[a-z]?)\b(?:\s*(?:pro|max|plus|ultra|mini|se|air|lite|\+))*`)
+		`surface|thinkpad|kindle|airpods|apple watch|playstation|xbox|mate|nova|dyson|philips|midea|haier|gree|sony|bosch|siemens|panasonic|` +
+		`lenovo|dell|asus|acer|nintendo|bose|jbl|canon|nikon|fitbit|garmin|roborock|ecovacs)|华为|小米|荣耀|苹果|三星|红米|一加|戴森|飞利浦|` +
+		`美的|海尔|格力|西门子|松下|联想)\s*(?:mate\s*)?` +
+		`(\d{1,3}|[a-z]{1,3}\d{1,5}[a-z]?)\b(?:\s*(?:pro|max|plus|ultra|mini|se|air|lite|\+))*`)
 )
 
 // readOrders reads order, tracking, serial and model numbers (the Order
@@ -57,16 +61,19 @@ func (r *reading) readOrders() {
 			continue
 		}
 		r.claim(at)
-		r.add(Finding{Slot: Order, Kind: OrderNumber, Value: r.u.source(at.start, at.end)}, at)
+		r.add(Finding{Slot: Order, Kind: OrderNumber, Value: r.u.source(at.start, at.end), Guess: true}, at)
 	}
 }
 
 // orderKeyNeedles and productBrandNeedles are the words orderKeyRe and
 // productModelRe cannot match without.
 var (
-	orderKeyNeedles     = []string{"订单", "单号", "快递", "运单", "物流", "型号", "序列号", "编号", "sn", "s/n", "serial", "imei", "model", "tracking", "order", "invoice", "ref", "#"}
+	orderKeyNeedles = []string{"订单", "单号", "快递", "运单", "物流", "型号", "序列号", "编号", "sn", "s/n", "serial", "imei", "model", "tracking", "order", "invoice", "ref", "#",
+		"account", "acct", "receipt", "job", "booking", "contract", "合同", "小票"}
 	productBrandNeedles = []string{"iphone", "ipad", "macbook", "galaxy", "pixel", "redmi", "xiaomi", "huawei", "oppo", "vivo", "oneplus", "honor", "samsung",
-		"surface", "thinkpad", "kindle", "airpods", "apple watch", "playstation", "xbox", "mate", "nova", "华为", "小米", "荣耀", "苹果", "三星", "红米", "一加"}
+		"surface", "thinkpad", "kindle", "airpods", "apple watch", "playstation", "xbox", "mate", "nova", "dyson", "philips", "midea", "haier", "gree",
+		"sony", "bosch", "siemens", "panasonic", "lenovo", "dell", "asus", "acer", "nintendo", "bose", "jbl", "canon", "nikon", "fitbit", "garmin",
+		"roborock", "ecovacs", "华为", "小米", "荣耀", "苹果", "三星", "红米", "一加", "戴森", "飞利浦", "美的", "海尔", "格力", "西门子", "松下", "联想"}
 )
 
 // The order patterns, searched near their needles.
@@ -137,37 +144,4 @@ func orderKindOf(key string) string {
 		return OrderSerial
 	}
 	return OrderNumber
-}
-
-// readProducts reads the product the complaint is about, named as a common
-// noun (洗衣机, "the washing machine"), as an Order finding of Kind product:
-// the first one named in the main grievance, else the first one named in a
-// text that complains, or in a short answer to a question about the order.
-// A product is not read from a passing mention in a text that does not
-// complain.
-func (r *reading) readProducts() {
-	if r.has(Order, OrderProduct) {
-		return
-	}
-	switch {
-	case len(r.grievances) > 0:
-		if r.readProductWithin(r.grievances[0].at) {
-			return
-		}
-		r.readProductWithin(span{0, len(r.u.norm)})
-	case r.ctx.Expect == Order && r.u.isShort():
-		r.readProductWithin(span{0, len(r.u.norm)})
-	}
-}
-
-// readProductWithin reads the first product named within [at] and reports
-// whether there was one.
-func (r *reading) readProductWithin(at span) bool {
-	for _, h := range r.hitsOf(senseProduct) {
-		if h.start >= at.start && h.end <= at.end && !r.claimed(span{h.start, h.end}) {
-			r.add(Finding{Slot: Order, Kind: OrderProduct, Value: r.u.source(h.start, h.end)}, span{h.start, h.end})
-			return true
-		}
-	}
-	return false
 }

@@ -10,7 +10,7 @@ import (
 
 func TestUnderstandLexiconIsNormalised(t *testing.T) {
 	seen := map[string]bool{}
-	for _, lx := range expandLexGroups(lexGroupsZH, lexGroupsEN, lexGroupsPlaces) {
+	for _, lx := range expandLexGroups(allLexGroups...) {
 		w := lx.word
 		switch {
 		case w != strings.TrimSpace(w):

@@ -36,7 +36,7 @@ var (
 
 // zhStoreNameStops are characters that cannot be part of a store's name
 // when walking back from its suffix: 在南京西路店 stops at 在.
-const zhStoreNameStops = "在去到于从跟向是我你他她它们了买的个那这说就也都还被把给让和与及或吗呢吧啊里上下间边附近一"
+const zhStoreNameStops = "在去到于从跟向是我你他她它们了买的个那这说就也都还被把给让和与及或吗呢吧啊里上下间边附近一要闭"
 
 // readPlaces reads where it happened (the Where slot): named stores
 // (Kind store), chain stores, cities (Kind city) and online shops (Kind

@@ -1,0 +1,249 @@
+package flows
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestScriptOf(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want Script
+	}{
+		{"我上周买的电饭煲坏了", Simplified},
+		{"我上週買的電飯煲壞了", Traditional},
+		{"我喺你哋旺角店買嘅耳機", TraditionalHK},
+		{"the kettle is broken", Simplified},
+		{"訂單號 TW-88123", Traditional},
+		{"于是我去了", Simplified}, // 于 is ordinary simplified text
+	} {
+		if got := ScriptOf(tc.text); got != tc.want {
+			t.Errorf("ScriptOf(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestToScript(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		sc   Script
+		want string
+	}{
+		{"这个电饭煲的订单号是多少？", Traditional, "這個電飯煲的訂單號是多少？"},
+		{"为什么着急", Traditional, "為什麼著急"},
+		{"为什么着急", TraditionalHK, "為什麼着急"},
+		{"这个电饭煲", Simplified, "这个电饭煲"},
+		{"Order B77, kettle", Traditional, "Order B77, kettle"},
+		{"同事 bob 会跟进 #12", Traditional, "同事 bob 會跟進 #12"},
+	} {
+		if got := ToScript(tc.text, tc.sc); got != tc.want {
+			t.Errorf("ToScript(%q, %q) = %q, want %q", tc.text, tc.sc, got, tc.want)
+		}
+	}
+	cat := MustCatalog()
+	if got := cat.TextIn(ZH, Traditional, "flood", 1, nil); got == cat.Text(ZH, "flood", 1, nil) || replyScript(got) != "hant" {
+		t.Errorf("TextIn(zh, hant, flood) = %q, want it in traditional characters", got)
+	}
+	if got := cat.TextIn(EN, Traditional, "flood", 1, nil); got != cat.Text(EN, "flood", 1, nil) {
+		t.Errorf("TextIn(en, hant) = %q changed English", got)
+	}
+}
+
+func TestZhTypography(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"我们的同事bob已经接手", "我们的同事 bob 已经接手"},
+		{"这个iPhone 15的订单号", "这个 iPhone 15 的订单号"},
+		{"好的,记下了!", "好的，记下了！"},
+		{"11月18日（周三）15 分钟", "11月18日（周三）15 分钟"},
+		{"时间：10:00", "时间：10:00"},
+		{"您反映：“送来就是坏的,门关不上abc”。", "您反映：“送来就是坏的,门关不上abc”。"},
+		{"plain English, stays", "plain English, stays"},
+	} {
+		if got := zhTypography(tc.in); got != tc.want {
+			t.Errorf("zhTypography(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for _, tc := range []struct {
+		texts []string
+		want  Lang
+	}{
+		{[]string{"hello", "my order is late"}, EN},
+		{[]string{"你好", "我的订单还没到"}, ZH},
+		{[]string{"我的order B77 还没到!!"}, ZH},
+		{[]string{"my 电饭煲 rice cooker from your store is broken"}, EN},
+		{[]string{"B77", "12345"}, "fallback"},
+		{nil, "fallback"},
+	} {
+		if got := DetectLang("fallback", tc.texts...); got != tc.want {
+			t.Errorf("DetectLang(%q) = %q, want %q", tc.texts, got, tc.want)
+		}
+	}
+}
+
+func TestResolveAskKeyFitsTheOutcome(t *testing.T) {
+	cat := MustCatalog()
+	for _, tc := range []struct {
+		kinds []string
+		want  string
+	}{
+		{[]string{Refund}, "case.resolved_ask.refund"},
+		{[]string{Compensation, Replacement}, "case.resolved_ask.replacement"},
+		{[]string{Repair}, "case.resolved_ask.repair"},
+		{[]string{Apology, Explanation}, "case.resolved_ask.apology"},
+		{[]string{Explanation}, "case.resolved_ask"},
+		{nil, "case.resolved_ask"},
+	} {
+		got := ResolveAskKey(tc.kinds)
+		if got != tc.want {
+			t.Errorf("ResolveAskKey(%v) = %q, want %q", tc.kinds, got, tc.want)
+		}
+		for _, lang := range []Lang{ZH, EN} {
+			if cat.Variants(lang, got) == 0 {
+				t.Errorf("%s has no %s wording", got, lang)
+			}
+		}
+	}
+}
+
+// TestCatalogNeverCheersOrSaysTA checks every sentence of the catalogue:
+// no "好消息", "太好了", "Good news", "Great!", "Glad" (they jar with an
+// angry customer and with a grudging "算是解决了吧"), no "TA", and Chinese
+// typography (a space around Latin words, no half-width punctuation after
+// a Chinese character).
+func TestCatalogNeverCheersOrSaysTA(t *testing.T) {
+	cat := MustCatalog()
+	data := map[string]any{"Owner": "bob", "ID": "12", "Customer": "amy", "Who": "bob", "To": "carol", "Product": "iPhone 15"}
+	for _, key := range cat.Keys() {
+		for _, lang := range []Lang{ZH, EN} {
+			for i := 1; i <= cat.Variants(lang, key); i++ {
+				s := cat.Text(lang, key, i, data)
+				for _, p := range replyProblems(s, lang) {
+					if strings.Contains(p, "template error") {
+						continue // keys rendered without all their data
+					}
+					t.Errorf("%s %s #%d: %s", lang, key, i, p)
+				}
+				if strings.Contains(s, "Glad") {
+					t.Errorf("%s %s #%d cheers: %q", lang, key, i, s)
+				}
+			}
+		}
+	}
+}
+
+func TestAnalyzeAsides(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		want   Intent
+		expect Slot
+	}{
+		{"btw do u guys sell phone cases for the pixel 9? lol", Questions, Order},
+		{"你们门店晚上几点关门？", Questions, ""},
+		{"请问你们周末上班吗", Questions, ""},
+		{"哈哈哈你们回复还挺快的", ChitChat, Outcome},
+		{"it's freezing here lol, is it cold where you are?", ChitChat, ""},
+		{"你是机器人吗", AsksBot, ""},
+		{"are you a bot?", AsksBot, ""},
+	} {
+		a := Analyze(tc.text, Context{Now: monday, Expect: tc.expect})
+		if !a.Has(tc.want) {
+			t.Errorf("%q: intents %v, want %s", tc.text, a.Intents, tc.want)
+		}
+		if a.Has(WantsHuman) {
+			t.Errorf("%q: read as a request for a person", tc.text)
+		}
+	}
+	for _, text := range []string{
+		"can you refund me?",               // a request
+		"为什么我的订单还没到？",                      // a complaint
+		"你们就是这样服务客户的吗？",                    // indignant
+		"the screen is cracked, what now?", // a complaint
+	} {
+		if a := Analyze(text, Context{Now: monday}); a.Has(Questions) || a.Has(ChitChat) {
+			t.Errorf("%q: read as an aside (%v)", text, a.Intents)
+		}
+	}
+}
+
+func TestAnalyzeDurationsAndDeadlines(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		has  []string
+		none []Slot
+	}{
+		{"冰箱买了才半年就不制冷了", []string{"when~=2026-05-23"}, nil},
+		{"刚用了几天就坏了", []string{"when~=2026-11-20"}, nil},
+		{"it stopped charging after two weeks", []string{"when~=2026-11-09"}, nil},
+		{"it has been 3 weeks and nothing", []string{"when~=2026-11-02"}, nil},
+		{"10月下旬买的大衣", []string{"when~=2026-10-21"}, nil},
+		{"618买的", []string{"when=2026-06-18"}, nil},
+		{"订单号JD20250618991", nil, []Slot{When}},
+		{"周六之前必须给我换好", []string{"deadline=2026-11-28"}, []Slot{When}},
+		{"我周日要出差", nil, []Slot{When}},
+		{"I want a replacement sent by Friday", []string{"deadline=2026-11-27"}, []Slot{When}},
+		{"it was supposed to arrive by Friday", nil, []Slot{Deadline}},
+		{"three days ago", []string{"when=2026-11-20"}, []Slot{Deadline}},
+		{"三天内给我答复", []string{"deadline=2026-11-26"}, nil},
+	} {
+		a := Analyze(tc.text, Context{Now: monday})
+		for _, spec := range tc.has {
+			if !slices.ContainsFunc(a.Findings, func(f Finding) bool { return findingMatches(f, spec) }) {
+				t.Errorf("%q: want %s\n%s", tc.text, spec, describe(a))
+			}
+		}
+		for _, slot := range tc.none {
+			if len(a.Found(slot)) > 0 {
+				t.Errorf("%q: want no %s\n%s", tc.text, slot, describe(a))
+			}
+		}
+	}
+}
+
+func TestAnalyzeProductNotWhatItDamaged(t *testing.T) {
+	for _, tc := range []struct{ text, product, damaged string }{
+		{"这台扫地机器人前天买的，今天把我家的木地板刮花了", "扫地机器人", "地板"},
+		{"买的小太阳取暖器把窗帘烤焦了", "取暖器", "窗帘"},
+		{"快递员把我买的台灯摔坏了", "台灯", ""},
+		{"The washing machine you installed leaked and ruined my kitchen floor", "washing machine", "kitchen floor"},
+		{"The paint I bought stained my carpet", "paint", "carpet"},
+		{"这款筋膜枪用了三次就没劲了", "筋膜枪", ""},
+		{"My Dyson V11 stopped charging", "Dyson V11", ""},
+		{"型号X200的洗衣机漏水", "洗衣机 X200", ""},
+	} {
+		a := Analyze(tc.text, Context{Now: monday})
+		var product, damaged string
+		for _, f := range a.Findings {
+			if f.Slot == Order && f.Kind == OrderProduct && !f.Negated {
+				product = f.Value
+			}
+			if f.Slot == Impact && f.Kind == ImpactDamage {
+				damaged = f.Value
+			}
+		}
+		if !strings.Contains(product, tc.product) || (tc.damaged == "") != (damaged == "") || !strings.Contains(damaged, tc.damaged) {
+			t.Errorf("%q: product %q damaged %q, want %q and %q\n%s", tc.text, product, damaged, tc.product, tc.damaged, describe(a))
+		}
+	}
+}
+
+func TestAnalyzeHarmNeedsAnEvent(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		injury bool
+	}{
+		{"I have bad allergies so I ordered the fragrance-free one", false},
+		{"我是过敏体质，所以备注了不要花生", false},
+		{"my son had an allergic reaction after eating it", true},
+		{"用了第二天脸上就起了一片红疹", true},
+		{"电热毯冒烟了，还好没有人受伤", false},
+	} {
+		a := Analyze(tc.text, Context{Now: monday})
+		if got := slices.Contains(a.Risks, RiskInjury); got != tc.injury {
+			t.Errorf("%q: injury %v, want %v\n%s", tc.text, got, tc.injury, describe(a))
+		}
+	}
+}
