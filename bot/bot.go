@@ -218,7 +218,10 @@ type Case struct {
 	Complainer flows.Complainer `json:"complainer_type"`
 	Tip        string           `json:"tip"`
 	Lang       flows.Lang       `json:"language"`
-	Channel    string           `json:"channel"`
+	// Script is how the customer writes Chinese: the bot answers them in
+	// traditional characters when they write them.
+	Script  flows.Script `json:"script,omitempty"`
+	Channel string       `json:"channel"`
 	// Customer is the customer's key (CustomerKey); CustomerID their id on
 	// Channel and CustomerName their display name.
 	Customer     string       `json:"customer"`
@@ -226,6 +229,10 @@ type Case struct {
 	CustomerName string       `json:"customer_name,omitempty"`
 	Facts        flows.Facts  `json:"facts"`
 	Summary      string       `json:"summary"`
+	// Notes are what the customer said during the intake that is no fact:
+	// a remark, a question, an urging. Staff see them; the summary does
+	// not hold them.
+	Notes []string `json:"notes,omitempty"`
 	Incomplete   bool         `json:"incomplete,omitempty"`
 	Attachments  []Attachment `json:"attachments,omitempty"`
 	// Session numbers the customer's conversations; the case's transcript
@@ -415,8 +422,10 @@ type Conversation struct {
 	Recent []time.Time `json:"recent,omitempty"`
 	// FloodNoticeAt is when the customer was last asked to slow down.
 	FloodNoticeAt time.Time `json:"flood_notice_at,omitzero"`
-	// Lang is the language the customer last spoke in.
-	Lang flows.Lang `json:"lang,omitempty"`
+	// Lang is the language the customer last spoke in, and Script how
+	// they write Chinese.
+	Lang   flows.Lang   `json:"lang,omitempty"`
+	Script flows.Script `json:"script,omitempty"`
 	// Attachments collects what came with the intake's messages; they move
 	// onto the case when it opens.
 	Attachments []Attachment `json:"attachments,omitempty"`

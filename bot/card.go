@@ -33,6 +33,8 @@ type Card struct {
 	Owner       string `json:"owner,omitempty"`
 	OwnerID     string `json:"owner_id,omitempty"`
 	OwnerHandle string `json:"owner_handle,omitempty"`
+	// Notes are the customer's remarks that are no facts.
+	Notes []string `json:"notes,omitempty"`
 	// Fields are the known facts, worded for staff in the team's language.
 	Fields []CardField `json:"fields"`
 	// Rev numbers the card's versions: it changes whenever the case does.
@@ -87,6 +89,7 @@ func (e *Engine) cardOf(c *Case) *Card {
 		Owner:      e.nameOf(c.Owner),
 		OwnerID:    c.Owner,
 		Fields:     e.cardFields(c),
+		Notes:      c.Notes,
 		Rev:        len(c.History),
 		Actions:    cardActions(c),
 	}
@@ -155,6 +158,13 @@ func (e *Engine) cardFields(c *Case) []CardField {
 	return out
 }
 
+// outcomeWords is what the customer wants, in the team's language; "" when
+// unknown.
+func (e *Engine) outcomeWords(c *Case) string {
+	st := flows.State{Facts: c.Facts}
+	return st.OutcomeWords(e.cfg.Catalog, e.cfg.TeamLang)
+}
+
 // cardText renders a case's card as plain text, in the team's language, for
 // platforms without structured cards and for the web feed's "text".
 func (e *Engine) cardText(c *Case) string {
@@ -172,18 +182,14 @@ func (e *Engine) cardText(c *Case) string {
 	if c.Owner != "" {
 		owner = e.mention(c.Owner)
 	}
-	// The summary, in the customer's words and language, already says
-	// what they want; the card says it again only in the team's language
-	// when that is another.
-	outcome := ""
-	if c.Lang != lang {
-		st := flows.State{Facts: c.Facts}
-		if outcome = st.OutcomeWords(e.cfg.Catalog, lang); outcome == "" {
-			outcome = word("team.none")
-		}
+	// The summary holds what happened; what the customer wants is said
+	// once, in the team's language.
+	outcome := e.outcomeWords(c)
+	if outcome == "" {
+		outcome = word("team.none")
 	}
 	sep := " · "
-	return e.say(lang, "team.card", map[string]any{
+	text := e.say(lang, "team.card", map[string]any{
 		"ID":         c.ID,
 		"Urgent":     c.Urgent,
 		"Priority":   word("priority." + string(c.Priority)),
@@ -204,4 +210,8 @@ func (e *Engine) cardText(c *Case) string {
 		"Owner":      owner,
 		"Claim":      c.Owner == "" && c.Status == Open,
 	})
+	if len(c.Notes) > 0 {
+		text += "\n" + e.say(lang, "team.notes", map[string]any{"Notes": strings.Join(c.Notes, " / ")})
+	}
+	return text
 }

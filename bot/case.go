@@ -228,7 +228,7 @@ func (e *Engine) caseOpened(c *Case, ch *Change, now time.Time) {
 		for _, r := range c.Risks {
 			risks = append(risks, e.teamSay("risk."+string(r), nil))
 		}
-		e.alertSupervisors(c, ch, e.teamSay("team.urgent", map[string]any{"ID": c.ID, "Risks": strings.Join(risks, ", "), "Summary": c.Summary, "Customer": c.DisplayName()}), now)
+		e.alertSupervisors(c, ch, e.teamSay("team.urgent", map[string]any{"ID": c.ID, "Risks": strings.Join(risks, ", "), "Summary": c.Summary, "Outcome": e.outcomeWords(c), "Customer": c.DisplayName()}), now)
 		c.History = append(c.History, Event{At: now, Who: "bot", What: EvUrgentAlert, Detail: strings.Join(risks, ", ")})
 	}
 	e.schedule(c, ch, now)

@@ -334,13 +334,14 @@ func (e *Engine) floodControl(conv *Conversation, ch *Change, text string, now t
 		return
 	}
 	conv.FloodNoticeAt = now
-	lang := e.customerLang(conv)
-	if (conv.Intake == nil || conv.Intake.Lang == "") && conv.Lang == "" {
-		if l := flows.Analyze(text, flows.Context{}).Lang; l != "" {
-			lang = l
-		}
+	lang, script := e.customerLang(conv), conv.Script
+	if st := conv.Intake; st != nil && st.Lang != "" {
+		script = st.Script
 	}
-	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, "", e.say(lang, "flood", nil), now))
+	if (conv.Intake == nil || conv.Intake.Lang == "") && conv.Lang == "" {
+		lang, script = flows.DetectLang(lang, text), flows.ScriptOf(text)
+	}
+	ch.Outbox = append(ch.Outbox, e.toCustomer(conv, "", flows.ToScript(e.say(lang, "flood", nil), script), now))
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: max(conv.Session, 1), Entries: []Entry{{At: now, From: FromBot, Text: ch.Outbox[len(ch.Outbox)-1].Text}}})
 }
 
@@ -513,7 +514,7 @@ func (e *Engine) openCase(snap *Snapshot, conv *Conversation, ch *Change, now ti
 	fc.Within = e.whenWords(st.Lang, c.FirstResponseDue, now)
 	e.botSays(conv, id, ch, st.Close(id, fc), now)
 	conv.Case = id
-	conv.Lang = st.Lang
+	conv.Lang, conv.Script = st.Lang, st.Script
 	conv.Intake = nil
 	conv.Attachments = nil
 	ch.Cases = append(ch.Cases, c)
@@ -534,6 +535,8 @@ func (e *Engine) newCase(id string, conv *Conversation, st *flows.State, now tim
 		Emotion:      st.Emotion,
 		Risks:        append([]flows.Risk{}, st.Risks...),
 		Lang:         st.Lang,
+		Script:       st.Script,
+		Notes:        append([]string(nil), st.Notes...),
 		Channel:      conv.Channel,
 		Customer:     conv.Customer,
 		CustomerID:   conv.User,

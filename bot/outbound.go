@@ -3,6 +3,8 @@ package bot
 import (
 	"slices"
 	"time"
+
+	"github.com/complaintbot/complaintbot/flows"
 )
 
 // This file holds the small builders every part of the engine uses to say
@@ -32,7 +34,12 @@ func (e *Engine) alertSupervisors(c *Case, ch *Change, text string, now time.Tim
 
 // caseSays sends text from the bot to the case's customer and writes it to
 // the case's transcript.
+//
+// A customer who writes traditional characters reads them (Case.Script).
 func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
+	if c.Lang == flows.ZH {
+		text = flows.ToScript(text, c.Script)
+	}
 	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text, At: now})
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
+	"github.com/complaintbot/complaintbot/flows"
 )
 
 // This file tests what makes the engine ready for real platforms: the
@@ -549,5 +550,42 @@ func TestStaffSeeTheWordsOffered(t *testing.T) {
 	}
 	if len(owner) == 0 || !strings.Contains(owner[len(owner)-1].Text, "退款加重做一個蛋糕免費送到府") {
 		t.Errorf("the owner was told %q; want the option picked in the words offered", texts(owner))
+	}
+}
+
+// TestTraditionalWriterReadsTraditional: a customer who writes traditional
+// characters reads the bot's case messages in them too, not only the
+// intake's; an urging at the confirmation raises the priority and is kept
+// as a note staff see.
+func TestTraditionalWriterReadsTraditional(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.turn("may", "我昨天在網上買的電飯鍋，用了一次就壞了，訂單號A5566，我要退款")
+	for i := 0; i < 6; i++ {
+		snap := h.snapshot("may")
+		if snap.Conv.Intake == nil {
+			break
+		}
+		a := map[flows.Phase]string{flows.Asking: "不記得了", flows.AnythingElse: "沒有了", flows.Confirming: "對 就是這樣 趕緊處理"}[snap.Conv.Intake.Phase]
+		h.turn("may", a)
+	}
+	snap := h.snapshot("may")
+	if snap.Conv.Case == "" {
+		t.Fatal("no case opened")
+	}
+	c := h.caseView(snap.Conv.Case)
+	if c.Script == "" || c.Priority == bot.Normal || c.Priority == bot.Low || len(c.Notes) == 0 {
+		t.Errorf("case: script %q priority %q notes %q; want traditional, raised, the urging kept", c.Script, c.Priority, c.Notes)
+	}
+	if err := h.staff("alice", c.ID, "claim"); err != nil {
+		t.Fatal(err)
+	}
+	told := only(h.outbox(), toCustomer("may"))
+	if len(told) != 1 || flows.ScriptOf(told[0].Text) == flows.Simplified {
+		t.Errorf("told %q; want one message in traditional characters", texts(told))
+	}
+	for _, m := range only(h.log, func(m bot.Outbound) bool { return m.Kind == bot.KindCard }) {
+		if m.Card.Case == c.ID && len(m.Card.Notes) == 0 {
+			t.Errorf("the card %q does not show the customer's note", m.Text)
+		}
 	}
 }

@@ -37,6 +37,7 @@ func assess(st *flows.State) (Priority, bool) {
 		slices.Contains(impact.Kinds, flows.ImpactInjury),
 		slices.Contains(impact.Kinds, flows.ImpactSafety),
 		st.Emotion == flows.Furious,
+		st.Urged, // they asked us to hurry
 		slices.Contains(st.Risks, flows.RiskRecording):
 		return High, false
 	}

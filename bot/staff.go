@@ -456,7 +456,7 @@ func (a *act) escalate() {
 		c.Priority = High
 	}
 	a.e.alertSupervisors(c, a.ch, a.e.teamSay("team.escalated", map[string]any{
-		"ID": c.ID, "Who": a.e.mention(a.who.ID), "Reason": a.cmd.Text, "Summary": c.Summary, "Owner": a.e.ownerWords(c),
+		"ID": c.ID, "Who": a.e.mention(a.who.ID), "Reason": a.cmd.Text, "Summary": c.Summary, "Outcome": a.e.outcomeWords(c), "Owner": a.e.ownerWords(c),
 	}), a.now)
 	sups := a.e.cfg.People.Supervisors()
 	if len(sups) == 0 {
@@ -500,7 +500,8 @@ func (a *act) resolve() {
 	c.Status, c.ResolvedAt = Resolved, a.now
 	c.Awaiting, c.AskedAt = AskSolved, a.now
 	c.WaitingSince = time.Time{}
-	a.customer("case.resolved_ask", map[string]any{"Owner": a.e.nameOf(c.Owner)})
+	// The question fits what was done: "has the refund reached you?"
+	a.customer(flows.ResolveAskKey(c.Facts[flows.Outcome].Kinds), map[string]any{"Owner": a.e.nameOf(c.Owner)})
 	a.thread("team.resolved", map[string]any{
 		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
 		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),

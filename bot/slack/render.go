@@ -190,6 +190,9 @@ func (a *Adapter) cardBlocks(c *bot.Card) []slackapi.Block {
 	if c.Summary != "" {
 		blocks = append(blocks, section(escape(c.Summary)))
 	}
+	if len(c.Notes) > 0 {
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(clip(escape(a.word("team.notes", map[string]any{"Notes": strings.Join(c.Notes, " / ")})), maxSection))))
+	}
 	var fields []*slackapi.TextBlockObject
 	for _, f := range c.Fields {
 		if len(fields) == 9 {
@@ -197,8 +200,7 @@ func (a *Adapter) cardBlocks(c *bot.Card) []slackapi.Block {
 		}
 		fields = append(fields, mrkdwn(clip("*"+escape(f.Label)+"*\n"+escape(f.Value), 2000)))
 	}
-	if c.Outcome != "" && c.Lang != a.lang {
-		// In the customer's language the summary already says it.
+	if c.Outcome != "" {
 		fields = append(fields, mrkdwn(clip("*"+escape(w("fact.outcome"))+"*\n"+escape(c.Outcome), 2000)))
 	}
 	if len(fields) > 0 {
