@@ -224,17 +224,17 @@ type Case struct {
 	Channel string       `json:"channel"`
 	// Customer is the customer's key (CustomerKey); CustomerID their id on
 	// Channel and CustomerName their display name.
-	Customer     string       `json:"customer"`
-	CustomerID   string       `json:"customer_id"`
-	CustomerName string       `json:"customer_name,omitempty"`
-	Facts        flows.Facts  `json:"facts"`
-	Summary      string       `json:"summary"`
+	Customer     string      `json:"customer"`
+	CustomerID   string      `json:"customer_id"`
+	CustomerName string      `json:"customer_name,omitempty"`
+	Facts        flows.Facts `json:"facts"`
+	Summary      string      `json:"summary"`
 	// Notes are what the customer said during the intake that is no fact:
 	// a remark, a question, an urging. Staff see them; the summary does
 	// not hold them.
-	Notes []string `json:"notes,omitempty"`
-	Incomplete   bool         `json:"incomplete,omitempty"`
-	Attachments  []Attachment `json:"attachments,omitempty"`
+	Notes       []string     `json:"notes,omitempty"`
+	Incomplete  bool         `json:"incomplete,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// Session numbers the customer's conversations; the case's transcript
 	// is the transcript of the session it came from.
 	Session int       `json:"session"`
