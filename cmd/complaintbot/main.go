@@ -54,6 +54,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	// Load the Chinese word list in the background, so the first Chinese
+	// customer does not wait for it.
+	go flows.Prepare()
 
 	rdb, closeRedis, err := openRedis(ctx, cfg, log)
 	if err != nil {
