@@ -101,6 +101,9 @@ func newHarness(t *testing.T, o options) *harness {
 	for i := 0; i < n; i++ {
 		h.r = append(h.r, h.start(o, i))
 	}
+	if !o.secret {
+		h.f.WaitOpen(n) // every replica connected: nothing waits for a retry
+	}
 	return h
 }
 

@@ -49,7 +49,7 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) erro
 	team := ev.TeamID
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
-		return a.message(ctx, team, e)
+		return a.message(ctx, team, fromEvent(e))
 	case *slackevents.MemberJoinedChannelEvent:
 		if e.Channel == a.o.TeamChannel {
 			a.learn(ctx, e.User)
@@ -72,21 +72,53 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) erro
 // other (edits, deletions, joins, the bot's own posts) is ignored.
 var keptSubtypes = map[string]bool{"": true, "file_share": true, "thread_broadcast": true}
 
+// wireMessage is what the adapter reads of a message event, whichever
+// parser read it.
+type wireMessage struct {
+	Type        string           `json:"type"`
+	SubType     string           `json:"subtype"`
+	Channel     string           `json:"channel"`
+	ChannelType string           `json:"channel_type"`
+	User        string           `json:"user"`
+	UserTeam    string           `json:"user_team"`
+	BotID       string           `json:"bot_id"`
+	Text        string           `json:"text"`
+	TS          string           `json:"ts"`
+	ThreadTS    string           `json:"thread_ts"`
+	Files       []slackapi.File  `json:"files"`
+	Message     *wireMessageBody `json:"message"`
+}
+
+type wireMessageBody struct {
+	Text  string          `json:"text"`
+	Files []slackapi.File `json:"files"`
+}
+
+// fromEvent turns slack-go's message event into a wireMessage.
+func fromEvent(e *slackevents.MessageEvent) wireMessage {
+	m := wireMessage{Type: e.Type, SubType: e.SubType, Channel: e.Channel, ChannelType: e.ChannelType, User: e.User, UserTeam: e.UserTeam,
+		BotID: e.BotID, Text: e.Text, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp}
+	if e.Message != nil {
+		m.Message = &wireMessageBody{Text: e.Message.Text, Files: e.Message.Files}
+	}
+	return m
+}
+
 // message handles a message event: a customer's direct message, or a staff
 // member's message in the team channel, a thread of it, or a direct message.
-func (a *Adapter) message(ctx context.Context, team string, e *slackevents.MessageEvent) error {
+func (a *Adapter) message(ctx context.Context, team string, e wireMessage) error {
 	if e.BotID != "" || e.User == "" || e.User == a.botUser || !keptSubtypes[e.SubType] {
 		return nil
 	}
 	text := fromSlack(e.Text)
-	var files []slackapi.File
+	files := e.Files
 	if e.Message != nil {
-		files = e.Message.Files
+		files = append(files, e.Message.Files...)
 		if text == "" {
 			text = fromSlack(e.Message.Text)
 		}
 	}
-	in := bot.Inbound{Channel: Channel, ID: "m:" + e.Channel + ":" + e.TimeStamp, Text: text, Attachments: attachments(files), At: slackTime(e.TimeStamp)}
+	in := bot.Inbound{Channel: Channel, ID: "m:" + e.Channel + ":" + e.TS, Text: text, Attachments: attachments(files), At: slackTime(e.TS)}
 	_, staff := a.engine.People().ByHandle(Channel, e.User)
 	switch {
 	case e.Channel == a.o.TeamChannel:
@@ -98,8 +130,8 @@ func (a *Adapter) message(ctx context.Context, team string, e *slackevents.Messa
 		}
 		in.Role, in.User = bot.StaffRole, e.User
 		in.Text = a.withoutBotMention(in.Text)
-		if e.ThreadTimeStamp != "" && e.ThreadTimeStamp != e.TimeStamp {
-			in.ThreadRef = ref(e.Channel, e.ThreadTimeStamp)
+		if e.ThreadTS != "" && e.ThreadTS != e.TS {
+			in.ThreadRef = ref(e.Channel, e.ThreadTS)
 		}
 	case e.ChannelType == "im" && staff:
 		// A staff member writing to the app: a command, answered there.

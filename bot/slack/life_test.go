@@ -54,6 +54,7 @@ func (h *harness) submit(user, callback string, values fakeslack.Values) {
 }
 
 func TestWholeCaseLife(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		lang                            flows.Lang
 		user                            string

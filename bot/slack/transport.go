@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
@@ -144,7 +145,32 @@ func (a *Adapter) signed(h func(http.ResponseWriter, *http.Request, []byte)) htt
 	})
 }
 
+// callback is the outer envelope of an Events API request, read first, so
+// that a message (almost every request) is decoded once, into only what
+// the adapter uses; slack-go's full parser reads the rest.
+type callback struct {
+	Type   string `json:"type"`
+	TeamID string `json:"team_id"`
+	Event  struct {
+		Type string `json:"type"`
+	} `json:"event"`
+}
+
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	var cb callback
+	if gojson.Unmarshal(body, &cb) == nil && cb.Type == "event_callback" && cb.Event.Type == "message" {
+		var m struct {
+			Event wireMessage `json:"event"`
+		}
+		if gojson.Unmarshal(body, &m) == nil {
+			if err := a.message(r.Context(), cb.TeamID, m.Event); errors.Is(err, errRetry) {
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": "unavailable", "message": "try again"}})
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+	}
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]string{"code": "invalid", "message": "not an Events API payload"}})
