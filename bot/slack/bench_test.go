@@ -98,7 +98,6 @@ func BenchmarkInboundEvent(b *testing.B) {
 	}
 }
 
-
 func bytesReader(b []byte) io.Reader { return &byteReader{b: b} }
 
 type byteReader struct {

@@ -17,7 +17,7 @@ func TestEscape(t *testing.T) {
 		{"plain", "plain"},
 		{"<!channel> & <@U1> <http://evil|click>", "&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;http://evil|click&gt;"},
 		{"claimed by " + Mention(bot.Person{Handles: map[string]string{Channel: "U0AB"}}) + ".", "claimed by <@U0AB>."},
-		{"\x01<!here>\x02 hi", " hi"},        // a marker around anything but a user id writes nothing
+		{"\x01<!here>\x02 hi", " hi"},          // a marker around anything but a user id writes nothing
 		{"\x01U0AB no close", "U0AB no close"}, // an unclosed marker is dropped
 	} {
 		if got := escape(tc.in); got != tc.want {

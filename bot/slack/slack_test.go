@@ -233,7 +233,10 @@ func TestAppHomeAndMembership(t *testing.T) {
 	h.f.WaitUntil("the newcomer to be staff", func() bool { _, ok := h.eng().People().ByHandle(slack.Channel, newcomer); return ok })
 
 	h.f.Push(h.f.AppHomeOpened(newcomer)).WaitAck()
-	h.f.WaitUntil("the Home", func() bool { v, ok := h.f.HomeView(newcomer); return ok && strings.Contains(blocksText(v.Blocks), "Your open cases") })
+	h.f.WaitUntil("the Home", func() bool {
+		v, ok := h.f.HomeView(newcomer)
+		return ok && strings.Contains(blocksText(v.Blocks), "Your open cases")
+	})
 	id := h.intake(customer, "The toaster I bought online burns everything. Order T7. I want a refund.")
 	card := h.card(id)
 	h.f.Push(h.f.Click(newcomer, team, card.TS, "cb_claim")).WaitAck()
