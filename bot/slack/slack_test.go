@@ -84,12 +84,22 @@ func TestDuplicatesRetriesAndIgnoredMessages(t *testing.T) {
 func TestDisconnectMidConversation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, options{})
-	h.say(customer, "The blender I ordered online arrived broken. Order B5. I want a replacement.")
+	photo := h.f.AddFile(fakeslack.File{Name: "jug.jpg", Mimetype: "image/jpeg", Content: []byte("jpeg")})
+	h.f.Push(h.f.DirectMessage(customer, "The blender I ordered online arrived broken. Order B5. I want a replacement.",
+		fakeslack.WithFiles(photo), fakeslack.WithSubtype("file_share"))).WaitAck()
 	h.f.DisconnectAll("refresh_requested")
 	h.f.WaitConn(2)
 	h.say(customer, "and the box was soaked")
 	h.f.WaitUntil("both messages", func() bool { return len(h.customerEntries(customer)) == 2 })
 	h.f.WaitUntil("the adapter to be ready again", func() bool { return h.r[0].ad.Ready() == nil })
+	tx, err := h.r[0].store.Transcript(context.Background(), "slack:"+h.f.TeamID()+":"+customer, 1)
+	if err != nil || len(tx) == 0 || len(tx[0].Attachments) != 1 || tx[0].Attachments[0].Kind != bot.Image || tx[0].Attachments[0].Name != "jug.jpg" {
+		t.Errorf("the photo arrived as %+v (%v); want one image attachment", tx, err)
+	}
+
+	// A dead app token: Socket Mode gives up and readiness fails; no loop.
+	h.f.RevokeToken(h.f.AppToken())
+	h.f.WaitUntil("readiness to fail", func() bool { return h.r[0].ad.Ready() != nil })
 }
 
 func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
