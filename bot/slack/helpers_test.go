@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,9 @@ type harness struct {
 	rdb *redis.Client
 	cfg bot.Config
 	r   []*replica
+	// mux serves the HTTP Events API of the first replica in HTTP mode;
+	// nil in Socket Mode.
+	mux *http.ServeMux
 }
 
 // options tune the harness.
@@ -103,6 +107,11 @@ func newHarness(t *testing.T, o options) *harness {
 	}
 	if !o.secret {
 		h.f.WaitOpen(n) // every replica connected: nothing waits for a retry
+	} else {
+		h.mux = http.NewServeMux()
+		for p, handler := range h.r[0].ad.Routes() {
+			h.mux.Handle(p, handler)
+		}
 	}
 	return h
 }
@@ -218,7 +227,30 @@ func containsAll(s string, subs ...string) bool {
 // its acknowledgement.
 func (h *harness) say(user, text string) {
 	h.t.Helper()
-	h.f.Push(h.f.DirectMessage(user, text)).WaitAck()
+	h.deliver(h.f.DirectMessage(user, text))
+}
+
+// deliver sends Slack's payload the harness's way: over Socket Mode,
+// waiting for the acknowledgement, or as a signed HTTP request, checking
+// it was answered 200.
+func (h *harness) deliver(p fakeslack.Payload) {
+	h.t.Helper()
+	if h.mux == nil {
+		h.f.Push(p).WaitAck()
+		return
+	}
+	var r *http.Request
+	switch x := p.(type) {
+	case fakeslack.Event:
+		r = h.f.EventRequest("/slack/events", x)
+	case fakeslack.Interaction:
+		r = h.f.InteractionRequest("/slack/interactions", x)
+	case fakeslack.Command:
+		r = h.f.CommandRequest("/slack/commands", x)
+	}
+	if resp := fakeslack.Serve(h.mux, r); resp.StatusCode != http.StatusOK {
+		h.t.Fatalf("Slack's request answered %d", resp.StatusCode)
+	}
 }
 
 // card returns the team channel's card of a case.

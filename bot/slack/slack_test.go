@@ -312,6 +312,15 @@ func TestHTTPEventsAPI(t *testing.T) {
 	h.f.WaitUntil("the message handled once", func() bool { return len(h.customerEntries(customer)) == 1 })
 	h.f.WaitUntil("the bot's answer", func() bool { return len(h.botSaid(h.f.DMChannel(customer))) > 0 })
 
+	// The rest of the intake, then a Claim click, over HTTP too.
+	id := h.intake(customer)
+	card := h.card(id)
+	h.deliver(h.f.Click(alice, team, card.TS, "cb_claim"))
+	h.waitCase(id, "alice to own it", func(c *bot.CaseView) bool { return c.Owner == "slack:"+alice })
+	if code, _ := status(h.f.InteractionRequest("/slack/interactions", h.f.BlockAction(bob, team, card.TS, fakeslack.Action{ActionID: "cb_claim", Value: id + ":0"}), fakeslack.Forged())); code != 401 {
+		t.Errorf("forged click = %d; want 401", code)
+	}
+
 	// A slash command over HTTP answers in the response body.
 	code, body = status(h.f.CommandRequest("/slack/commands", h.f.SlashCommand(alice, team, "/complaints", "help")))
 	if code != 200 || !strings.Contains(body, "ephemeral") {
