@@ -283,8 +283,11 @@ type Case struct {
 	// answered came (zero when none waits); NewsAt when the customer last
 	// heard from a person or about progress.
 	LastCustomerAt time.Time `json:"last_customer_at,omitzero"`
-	WaitingSince   time.Time `json:"waiting_since,omitzero"`
-	NewsAt         time.Time `json:"news_at,omitzero"`
+	// SentSince counts the messages sent to the customer since they last
+	// wrote, for platforms that allow only so many (Limits.Budget).
+	SentSince    int       `json:"sent_since,omitempty"`
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
+	NewsAt       time.Time `json:"news_at,omitzero"`
 	// Done records the timed actions already taken, by key, with when, so
 	// that a wake-up handled twice acts once. Keys that can recur carry
 	// the time they are for ("owner_nudge@<unix>").
@@ -373,6 +376,9 @@ const (
 	EvRated       = "rated"
 	EvTimed       = "timer" // a timed action of the case policy; Detail names it
 	EvUrgentAlert = "urgent_alert"
+	// EvReachTask: a timed message the platform would not let the bot
+	// send in time was handed to the owner.
+	EvReachTask = "reach_task"
 )
 
 // Entry is one line of a transcript: every customer, bot and staff message,

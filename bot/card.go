@@ -37,6 +37,11 @@ type Card struct {
 	Notes []string `json:"notes,omitempty"`
 	// Fields are the known facts, worded for staff in the team's language.
 	Fields []CardField `json:"fields"`
+	// ReachUntil is when the customer's platform stops letting the team
+	// write to them (a reply window), zero when it does not; ReachLeft how
+	// many more messages it allows, -1 for any number.
+	ReachUntil time.Time `json:"reach_until,omitzero"`
+	ReachLeft  int       `json:"reach_left"`
 	// Rev numbers the card's versions: it changes whenever the case does.
 	// A button on the card carries it, so that clicking the same button
 	// twice is one action (ActionID).
@@ -89,9 +94,13 @@ func (e *Engine) cardOf(c *Case) *Card {
 		Owner:      e.nameOf(c.Owner),
 		OwnerID:    c.Owner,
 		Fields:     e.cardFields(c),
+		ReachLeft:  -1,
 		Notes:      c.Notes,
 		Rev:        len(c.History),
 		Actions:    cardActions(c),
+	}
+	if lim, ok := e.policy().limits[c.Channel]; ok {
+		card.ReachUntil, card.ReachLeft = c.reach(lim)
 	}
 	if c.Owner != "" {
 		card.OwnerHandle = e.handleOf(c.Owner)
@@ -212,6 +221,10 @@ func (e *Engine) cardText(c *Case) string {
 	})
 	if len(c.Notes) > 0 {
 		text += "\n" + e.say(lang, "team.notes", map[string]any{"Notes": strings.Join(c.Notes, " / ")})
+	}
+	if lim, ok := e.policy().limits[c.Channel]; ok {
+		until, left := c.reach(lim)
+		text += "\n" + e.say(lang, "team.reach", map[string]any{"Platform": c.Channel, "Until": e.teamTime(until), "Window": !until.IsZero(), "Counted": left >= 0, "Left": left})
 	}
 	return text
 }

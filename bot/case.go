@@ -18,7 +18,7 @@ import (
 func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entry, cmd *Command, now time.Time) {
 	if cmd != nil && cmd.Verb == CmdPick {
 		ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
-		c.LastCustomerAt = now
+		c.LastCustomerAt, c.SentSince = now, 0
 		if c.Awaiting == AskPick && c.Offer != nil && cmd.Option >= 1 && cmd.Option <= len(c.Offer.Options) {
 			e.picked(conv, c, ch, cmd.Option, now)
 			return
@@ -30,7 +30,7 @@ func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entr
 	}
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
 	c.Attachments = append(c.Attachments, entry.Attachments...)
-	c.LastCustomerAt = now
+	c.LastCustomerAt, c.SentSince = now, 0
 	if c.WaitingSince.IsZero() {
 		c.WaitingSince = now
 	}

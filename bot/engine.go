@@ -54,12 +54,27 @@ type Config struct {
 }
 
 // Platform is what the engine knows of a platform: how it writes a
-// mention of a person, for the texts staff read there.
+// mention of a person, for the texts staff read there, and what it lets
+// the bot send a customer.
 type Platform struct {
 	// Mention writes a person as staff see them on the platform (Slack:
 	// "<@U123>"); nil writes their display name.
 	Mention func(p Person) string
+	// Limits are the platform's rules for writing to a customer (WeCom:
+	// 48 hours and 5 messages); the zero value is no limit.
+	Limits Limits
 }
+
+// Limits are what a platform lets a business send a customer: only within
+// Window of the customer's last message, and at most Budget messages until
+// they write again. Zero means no limit of that kind.
+type Limits struct {
+	Window time.Duration
+	Budget int
+}
+
+// None reports whether the limits limit nothing.
+func (l Limits) None() bool { return l.Window <= 0 && l.Budget <= 0 }
 
 func (c *Config) setDefaults() {
 	if c.Team == "" {
@@ -548,8 +563,12 @@ func (e *Engine) newCase(id string, conv *Conversation, st *flows.State, now tim
 		Session:      conv.Session,
 		Opened:       now,
 		Updated:      now,
-		Intake:       st.End,
-		RepeatAsks:   st.RepeatAsks,
+		// The customer wrote last just now; the closing message below is
+		// the first the bot sends them since.
+		LastCustomerAt: conv.LastAt,
+		SentSince:      1,
+		Intake:         st.End,
+		RepeatAsks:     st.RepeatAsks,
 	}
 	if c.Facts == nil {
 		c.Facts = flows.Facts{}

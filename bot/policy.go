@@ -102,10 +102,18 @@ type policy struct {
 	// firstResponse is the window a customer is told after the first
 	// response target was missed (FIRST_RESPONSE_TARGET).
 	firstResponse time.Duration
+	// limits are each customer platform's rules for writing to a customer.
+	limits map[string]Limits
 }
 
 func (e *Engine) policy() policy {
-	return policy{t: e.cfg.Timing, firstResponse: e.cfg.FirstResponse}
+	lim := map[string]Limits{}
+	for name, p := range e.cfg.Platforms {
+		if !p.Limits.None() {
+			lim[name] = p.Limits
+		}
+	}
+	return policy{t: e.cfg.Timing, firstResponse: e.cfg.FirstResponse, limits: lim}
 }
 
 // action is one timed action due now.
@@ -113,6 +121,11 @@ type action struct {
 	Name string    // one of the Timed… names
 	Key  string    // its key in Case.Done
 	Due  time.Time // when the rule fell due (before any quiet-hours wait)
+	// Task is set when the action would speak to a customer the platform
+	// no longer lets the bot reach in time (its reply window, its message
+	// budget): the owner is told instead, so only a person spends what
+	// is left.
+	Task bool
 }
 
 // rule is one timed action the case may need, and when.
@@ -136,14 +149,18 @@ func (p policy) plan(c *Case, now time.Time) (acts []action, next time.Time) {
 		if _, done := c.Done[r.key]; done {
 			continue
 		}
-		at := r.due
+		at, task := r.due, false
 		if r.customer {
-			if at = p.customerAt(r.due, now); at.IsZero() {
+			lim, limited := p.limits[c.Channel]
+			if at = p.customerAt(r.due, now); at.IsZero() && !limited {
 				continue
+			}
+			if limited {
+				at, task = p.reachAt(c, r, at, now, lim)
 			}
 		}
 		if !at.After(now) {
-			acts = append(acts, action{Name: r.name, Key: r.key, Due: r.due})
+			acts = append(acts, action{Name: r.name, Key: r.key, Due: r.due, Task: task})
 			continue
 		}
 		if next.IsZero() || at.Before(next) {
@@ -265,6 +282,78 @@ func (p policy) customerAt(due, now time.Time) time.Time {
 	}
 	return time.Time{}
 }
+
+// reachMargin is how long before a platform's reply window closes the bot
+// stops counting on it: a message planned later is sent earlier, by then.
+func reachMargin(l Limits) time.Duration { return min(time.Hour, l.Window/10) }
+
+// reach returns until when (zero: no window) and how many more messages
+// (negative: no budget) the platform lets the bot send the case's
+// customer, counted from their last message.
+func (c *Case) reach(l Limits) (until time.Time, left int) {
+	since := c.LastCustomerAt
+	if since.IsZero() {
+		since = c.Opened
+	}
+	if l.Window > 0 {
+		until = since.Add(l.Window)
+	}
+	left = -1
+	if l.Budget > 0 {
+		left = max(l.Budget-c.SentSince, 0)
+	}
+	return until, left
+}
+
+// reachAt plans a timed message to a customer on a platform with limits:
+// when to act (at, which quiet hours may already have moved), and whether
+// the action becomes a task for the owner. A message that would fall
+// outside the reply window is sent earlier, while it still can be (not in
+// quiet hours); when it cannot, or when the platform's last allowed
+// message would be spent (kept for a person's own words), the owner is
+// told in time instead. Nothing is sent into a refusal, and nothing is
+// dropped silently.
+func (p policy) reachAt(c *Case, r rule, at, now time.Time, l Limits) (time.Time, bool) {
+	until, left := c.reach(l)
+	latest := scheduler.Never
+	if !until.IsZero() {
+		latest = until.Add(-reachMargin(l))
+	}
+	if left >= 0 && left <= 1 {
+		// Tell the owner while they can still use the last message.
+		if r.due.After(latest) && movable(r.name) {
+			return latest, true
+		}
+		return r.due, true
+	}
+	if until.IsZero() || (!at.IsZero() && !at.After(latest)) {
+		return at, false
+	}
+	if !movable(r.name) {
+		// An apology or a question that only makes sense when it is due:
+		// then, the owner (the window has closed by then).
+		return r.due, true
+	}
+	// It would come too late: as late as the window allows, now at the
+	// latest; past its end only the owner can still do something.
+	target := latest
+	if now.After(target) {
+		target = now
+	}
+	switch {
+	case !target.Before(until):
+		return r.due, true
+	case p.t.QuietHours != nil && p.t.QuietHours.Open(target):
+		return target, true
+	}
+	return target, false
+}
+
+// movable reports whether a timed message to the customer may be sent
+// earlier than planned to stay inside a platform's reply window: a
+// progress check-in and the follow-up may; an apology for a missed time or
+// a question that follows one may not.
+func movable(name string) bool { return name == TimedCheckinCustomer || name == TimedFollowUp }
 
 // lastNews is when the customer last heard how their case stands: NewsAt,
 // or the claim (they were told who owns it), or the opening.

@@ -75,6 +75,9 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		r.spoke = true
 	}
 	what := EvTimed
+	if a.Task {
+		return e.reachTask(c, ch, a, data, now)
+	}
 	switch a.Name {
 	case TimedUnclaimedReminder:
 		data["Waited"] = e.teamDuration(now.Sub(c.Opened))
@@ -139,6 +142,36 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		c.Awaiting, c.AskedAt = "", time.Time{}
 	}
 	c.History = append(c.History, Event{At: now, Who: "bot", What: what, Detail: a.Name})
+	return r
+}
+
+// reachTask tells the owner (or, with none, the case's thread) what the bot
+// would have said to a customer the platform no longer lets it reach in
+// time, and until when a person still can: "the 48-hour window with this
+// customer closes at 14:05; send the update now, or call them". Autoclose
+// still closes the case, without the message.
+func (e *Engine) reachTask(c *Case, ch *Change, a action, data map[string]any, now time.Time) acted {
+	lim := e.policy().limits[c.Channel]
+	until, left := c.reach(lim)
+	data["What"] = e.teamSay("time.reach.what."+a.Name, nil)
+	data["Platform"] = c.Channel
+	data["Until"] = e.teamTime(until)
+	data["Open"] = !until.IsZero() && now.Before(until) && left != 0
+	data["Left"] = left
+	text := e.cfg.Catalog.Text(e.cfg.TeamLang, "time.reach.task", 1, data)
+	if c.Owner != "" {
+		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
+	} else {
+		ch.Outbox = append(ch.Outbox, e.inThread(c, text, now))
+	}
+	r := acted{}
+	if a.Name == TimedAutoclose {
+		c.Status, c.ClosedAt = Closed, now
+		c.Awaiting, c.AskedAt = "", time.Time{}
+		c.History = append(c.History, Event{At: now, Who: "bot", What: EvClosed, Detail: a.Name})
+		r.card = true
+	}
+	c.History = append(c.History, Event{At: now, Who: "bot", What: EvReachTask, Detail: a.Name})
 	return r
 }
 

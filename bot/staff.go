@@ -314,10 +314,22 @@ func (a *act) claim() {
 }
 
 // relay sends the owner's words to the customer under the owner's name.
+// When the customer's platform no longer lets the business write to them
+// (its reply window closed, its message budget spent), the owner is told
+// so, privately, and the words are kept as a note: nothing is sent into a
+// refusal, nor dropped silently.
 func (a *act) relay(text string) {
 	c := a.c
+	if lim, ok := a.e.policy().limits[c.Channel]; ok {
+		if until, left := c.reach(lim); left == 0 || (!until.IsZero() && !a.now.Before(until)) {
+			a.tellKey("notice.out_of_reach", map[string]any{"Platform": c.Channel, "Until": a.e.teamTime(until), "Closed": !until.IsZero() && !a.now.Before(until)})
+			a.note(text, false)
+			return
+		}
+	}
 	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text,
 		Staff: a.who.Name, StaffID: a.who.ID, At: a.now})
+	c.SentSince++
 	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.who.ID, ID: a.in.ID, Text: text}}})
 	if a.in.Thread != c.ID {
 		// Written outside the thread: the thread shows it too.

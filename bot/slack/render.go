@@ -190,6 +190,11 @@ func (a *Adapter) cardBlocks(c *bot.Card) []slackapi.Block {
 	if c.Summary != "" {
 		blocks = append(blocks, section(escape(c.Summary)))
 	}
+	if !c.ReachUntil.IsZero() || c.ReachLeft >= 0 {
+		reach := a.word("team.reach", map[string]any{"Platform": c.Channel, "Until": a.slackDate(c.ReachUntil), "Window": !c.ReachUntil.IsZero(),
+			"Counted": c.ReachLeft >= 0, "Left": c.ReachLeft})
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(clip(reach, maxSection))))
+	}
 	if len(c.Notes) > 0 {
 		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(clip(escape(a.word("team.notes", map[string]any{"Notes": strings.Join(c.Notes, " / ")})), maxSection))))
 	}
