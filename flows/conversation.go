@@ -152,12 +152,17 @@ func (s *State) firstReply(r *reply, b *burst) {
 // care says what a harm needs first: concern for someone hurt, concrete
 // safety advice for a hazard.
 func (s *State) care(r *reply) {
-	switch {
-	case slices.Contains(s.Risks, RiskInjury):
+	if slices.Contains(s.Risks, RiskInjury) {
 		r.say("care.injury")
-	case slices.Contains(s.Risks, RiskSafety):
+	}
+	if slices.Contains(s.Risks, RiskSafety) {
+		// Someone hurt still needs to be told how to stay safe; the
+		// general line is only for a hazard with no concrete advice.
 		key := "care.safety." + s.Hazard
 		if s.Hazard == "" || s.Hazard == HazardOther || r.cat.Variants(s.lang(), key) == 0 {
+			if slices.Contains(s.Risks, RiskInjury) {
+				return
+			}
 			key = "care.safety"
 		}
 		r.say(key)

@@ -569,8 +569,10 @@ func replyLang(s string) Lang {
 // replyScript tells whether Chinese text is written in simplified ("hans")
 // or traditional ("hant") characters: traditional when no character of it
 // would change if written in traditional characters; "" for text without
-// Chinese.
+// Chinese. The customer's own words, quoted, are left out: they stay as
+// the customer wrote them.
 func replyScript(s string) string {
+	s = stripQuoted(s)
 	if !HasHan(s) {
 		return ""
 	}

@@ -36,6 +36,9 @@ func TestToScript(t *testing.T) {
 		{"这个电饭煲", Simplified, "这个电饭煲"},
 		{"Order B77, kettle", Traditional, "Order B77, kettle"},
 		{"同事 bob 会跟进 #12", Traditional, "同事 bob 會跟進 #12"},
+		// The customer's own words, quoted back, stay as written.
+		{"您反映：“這台吹風機太坑了”。这样理解对吗？", Traditional, "您反映：“這台吹風機太坑了”。這樣理解對嗎？"},
+		{"您说“台灯坏了”，还有“台", Traditional, "您說“台灯坏了”，還有“台"},
 	} {
 		if got := ToScript(tc.text, tc.sc); got != tc.want {
 			t.Errorf("ToScript(%q, %q) = %q, want %q", tc.text, tc.sc, got, tc.want)
@@ -244,6 +247,20 @@ func TestAnalyzeHarmNeedsAnEvent(t *testing.T) {
 		a := Analyze(tc.text, Context{Now: monday})
 		if got := slices.Contains(a.Risks, RiskInjury); got != tc.injury {
 			t.Errorf("%q: injury %v, want %v\n%s", tc.text, got, tc.injury, describe(a))
+		}
+	}
+}
+
+func TestTopicFollowsTheProductsHeadNoun(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"买的生日蛋糕送来的时候全压烂了", TopicPerishable},
+		{"买的电饭煲送来就是坏的", ""},
+		{"the birthday cake I ordered arrived crushed", TopicPerishable},
+		{"the cake stand I ordered arrived broken", ""},
+		{"the cupcakes were stale", ""},
+	} {
+		if got := analyze(tc.text, Context{Now: monday}).Topic; got != tc.want {
+			t.Errorf("%q: topic %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (r *reading) topic() string {
 		return TopicBilling
 	case delivery:
 		return TopicDelivery
-	case product != "" && containsAny(product, perishableWords):
+	case product != "" && headIsAny(product, perishableWords):
 		return TopicPerishable
 	case treatment && problems == 0 && product == "":
 		return TopicService
@@ -64,9 +64,21 @@ func (r *reading) topic() string {
 	return ""
 }
 
-func containsAny(s string, words []string) bool {
+// headIsAny reports whether the product's head noun is one of words: the
+// end of a Chinese noun (电饭煲 is a pot, not rice; 生日蛋糕 is a cake) or
+// the last English word, singular or plural ("cake pan" is a pan).
+func headIsAny(product string, words []string) bool {
+	if f := strings.Fields(product); len(f) > 0 && !HasHan(product) {
+		last := f[len(f)-1]
+		for _, w := range words {
+			if last == w || last == w+"s" || last == w+"es" {
+				return true
+			}
+		}
+		return false
+	}
 	for _, w := range words {
-		if strings.Contains(s, w) {
+		if strings.HasSuffix(product, w) {
 			return true
 		}
 	}
