@@ -56,6 +56,9 @@ func (s *State) absorb(b *burst, correcting bool) []change {
 				cur.Source = nil
 				replaced[Grievance] = true
 			case f.Kind == "side" || cur.Value != f.Value:
+				if s.answersExpected(b, f) {
+					continue // the answer to the question asked, not another complaint
+				}
 				if !strings.Contains(cur.Value, f.Value) {
 					s.Side = appendUnique(s.Side, clip(f.Value, 160))
 				}
@@ -392,4 +395,20 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// answersExpected reports whether a grievance sentence is the answer to
+// the slot the bot just asked for ("I want the extra charge refunded by
+// Friday", asked what they want): the message also gives that slot, and
+// the grievance is already known, so the sentence is no side complaint.
+func (s *State) answersExpected(b *burst, g sourced) bool {
+	if s.Expect == "" || s.Expect == Grievance {
+		return false
+	}
+	for _, f := range b.findings {
+		if f.i == g.i && f.Slot == s.Expect && !f.Negated {
+			return true
+		}
+	}
+	return false
 }

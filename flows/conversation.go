@@ -435,6 +435,16 @@ func (s *State) correct(r *reply, b *burst) bool {
 		s.askWhich(r)
 		return false
 	}
+	if len(changes) == 0 {
+		// Nothing on the sheet moved: never say it was added. The words
+		// are kept as a note, and that is what the customer is told.
+		if t := b.plainText(); t != "" {
+			s.Notes = appendUnique(s.Notes, clip(t, 200))
+		}
+		r.say("noted")
+		r.say("summary.ask")
+		return false
+	}
 	r.say("added")
 	s.summarise(r)
 	return false
@@ -494,6 +504,10 @@ func (s *State) sameValue(b *burst) (string, bool) {
 		switch f.Slot {
 		case When, Where, Order, Deadline, Contact:
 			return s.factWords(f.Slot, s.Facts[f.Slot], f.Kind == OrderProduct), true
+		case Impact:
+			if cur := s.Facts[Impact]; f.Kind == ImpactMoney && cur.Amount == f.Amount {
+				return money(cur.Amount, cur.Currency), true
+			}
 		}
 	}
 	return "", false

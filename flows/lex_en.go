@@ -153,7 +153,7 @@ var lexGroupsEN = []lexGroup{
 		"cockroach|fake|counterfeit|knock-off|knockoff|wrong item|wrong size|wrong colour|wrong color|wrong order|" +
 		"wrong product|missing|never arrived|hasn't arrived|hasnt arrived|has not arrived|didn't arrive|didnt arrive|" +
 		"did not arrive|not arrived|still not arrived|still hasn't|not delivered|never delivered|undelivered|" +
-		"lost my|lost the|got lost|late|delayed|delay|delays|overdue|overcharged|charged twice|double charged|" +
+		"lost my|lost the|got lost|late|delayed|delay|delays|overdue|overcharged|charged twice|charged me twice|charged us twice|billed me twice|charged two times|took the money twice|took payment twice|double charged|" +
 		"double-charged|extra charge|hidden fee|hidden fees|billed twice|wrong amount|no refund|refused|denied|" +
 		"rejected|won't refund|wont refund|still waiting|no response|no reply|never replied|never called back|" +
 		"no one called|nobody called|no one has|nobody has|lied|lying|misled|misleading|false advertising|" +

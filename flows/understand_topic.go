@@ -14,7 +14,7 @@ const (
 
 var (
 	billingWords = wordSet("扣款|重复扣款|多扣|多收|乱扣|扣了两次|扣了我|重复扣|自动扣费|乱扣费|被扣|扣钱|扣费|多收费|多收钱|乱收费|" +
-		"charged twice|double charged|double-charged|overcharged|billed twice|extra charge|charged my card twice|twice for the same|" +
+		"charged twice|charged me twice|charged us twice|billed me twice|charged two times|took the money twice|took payment twice|double charged|double-charged|overcharged|billed twice|extra charge|charged my card twice|twice for the same|" +
 		"keeps getting charged|keep charging|keeps charging|keep charging me|billed me after|wrongly charged|overbilled|hidden fee|hidden fees")
 	deliveryWords = wordSet("没收到|还没收到|没到|还没到|一直没到|没送到|送不到|丢件|快递丢|丢失|没有收到|还没送到|送丢|" +
 		"never arrived|hasn't arrived|hasnt arrived|has not arrived|not arrived|still not arrived|never came|not delivered|never delivered|" +
