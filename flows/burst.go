@@ -63,6 +63,30 @@ func (b *burst) plainText() string {
 	return strings.Join(parts, " ")
 }
 
+// skipWords name the fact a customer says they cannot give: "没有订单号"
+// is about the order, whatever was asked.
+var skipWords = []struct {
+	slot  Slot
+	words []string
+}{
+	{Order, []string{"订单号", "单号", "型号", "order number", "order no", "order #", "model number", "receipt"}},
+	{When, []string{"日期", "哪天", "几号", "什么时候", "the date", "which day", "when exactly"}},
+	{Where, []string{"哪家店", "哪个店", "门店", "which store", "which shop", "the store"}},
+}
+
+// skipNamed is the fact a skip names ("不记得订单号" → Order), or "".
+func (b *burst) skipNamed() Slot {
+	t := FoldText(b.plainText())
+	for _, sw := range skipWords {
+		for _, w := range sw.words {
+			if strings.Contains(t, w) {
+				return sw.slot
+			}
+		}
+	}
+	return ""
+}
+
 // onlyIntents reports whether every message of the burst that is not an
 // aside is a bare short answer (yes, no, thanks, a greeting, "不知道"…)
 // with nothing else in it.

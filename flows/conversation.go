@@ -211,6 +211,20 @@ func (s *State) answerAsking(r *reply, b *burst) {
 	if expected != "" {
 		kind = s.slotAnswer(b, expected)
 	}
+	if kind == answerUnknown && b.has(Skips) {
+		if named := b.skipNamed(); named != "" && named != expected {
+			// "没有订单号", said when asked what they want: the order
+			// number is what they cannot give; the question asked is
+			// still open.
+			f := s.Facts[named]
+			f.Skipped = true
+			s.Facts[named] = f
+			s.absorb(b, false)
+			r.say("skipped")
+			s.askAgain(r, expected)
+			return
+		}
+	}
 	onlyChase := kind == answerOther && len(b.findings) == 0 && !b.complaint && b.media == 0 && (b.has(Chases) || b.has(Greets))
 	changes := s.absorb(b, b.has(Corrects))
 	corrected := correctedFacts(changes, expected)

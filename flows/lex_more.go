@@ -60,6 +60,12 @@ var lexGroupsMore = []lexGroup{
 
 	// What the customer says about the chat itself.
 	{sense: senseIntent, arg: string(Yes), answer: leading, words: "是这样的|对的呀|没错没错|yes now|yes correct|yes that's it"},
+	// Cantonese answers, as they read after folding to simplified
+	// characters (係 → 系).
+	{sense: senseIntent, arg: string(Yes), answer: leading, words: "系|系呀|系啊|系啦|系嘅|系喇|系咁|系咁样|冇错|啱|啱啊|啱呀|啱晒|啱嘅"},
+	{sense: senseIntent, arg: string(No), answer: leading, words: "唔系|唔啱|唔对|错咗|唔系咁|唔系呀"},
+	{sense: senseIntent, arg: string(NothingElse), answer: leading, words: "冇啦|冇了|冇其他|冇其他嘢|冇别嘅|就咁多|冇嘢啦|冇嘢了|冇嘢"},
+	{sense: senseIntent, arg: string(Skips), answer: shortOnly, words: "唔知|唔知道|唔记得|唔记得咗|唔清楚|冇单号|冇订单号"},
 	{sense: senseIntent, arg: string(Urges), words: "赶紧处理|赶紧|赶快处理|赶快|尽快处理|麻烦快一点|快一点|快一点处理|抓紧|抓紧处理|急用|着急用|" +
 		"等着用|马上处理|请尽快|快点快点|尽快|越快越好|急着用|快点|" +
 		"please hurry|hurry up|hurry|urgently|urgent|right away|as quickly as possible|need it urgently|asap"},

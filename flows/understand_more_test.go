@@ -258,9 +258,68 @@ func TestTopicFollowsTheProductsHeadNoun(t *testing.T) {
 		{"the birthday cake I ordered arrived crushed", TopicPerishable},
 		{"the cake stand I ordered arrived broken", ""},
 		{"the cupcakes were stale", ""},
+		{"约了师傅上门保养空调，等到下午四点都没人来", TopicService},
+		{"the engineer was booked for 9 and never showed", TopicService},
+		{"买的电饭煲坏了，客服电话一直没人接", ""},
 	} {
 		if got := analyze(tc.text, Context{Now: monday}).Topic; got != tc.want {
 			t.Errorf("%q: topic %q, want %q", tc.text, got, tc.want)
 		}
+	}
+}
+
+func TestBookedVisitIsNotTheOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		repair bool
+	}{
+		{"上周六约了师傅上门保养空调，说好上午十点到", false},
+		{"I booked an engineer visit to repair the boiler and nobody came", false},
+		{"我想预约师傅上门维修", true},
+		{"I need to book a repair for the boiler", true},
+	} {
+		got := false
+		for _, f := range analyze(tc.text, Context{Now: monday}).Found(Outcome) {
+			got = got || f.Kind == Repair && !f.Negated
+		}
+		if got != tc.repair {
+			t.Errorf("%q: repair wanted = %v, want %v", tc.text, got, tc.repair)
+		}
+	}
+}
+
+func TestCantoneseAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		expect Slot
+		want   Intent
+	}{
+		{"係", "", Yes},
+		{"係呀", "", Yes},
+		{"冇錯", "", Yes},
+		{"唔係", "", No},
+		{"冇啦", Where, NothingElse},
+		{"唔記得", When, Skips},
+	} {
+		if got := Analyze(tc.text, Context{Now: monday, Expect: tc.expect}).Intents; !slices.Contains(got, tc.want) {
+			t.Errorf("%q: intents %v, want %s", tc.text, got, tc.want)
+		}
+	}
+	// 系统 is a system, not a yes.
+	if got := Analyze("系统坏了", Context{Now: monday}).Intents; slices.Contains(got, Yes) {
+		t.Errorf("系统坏了 read as yes: %v", got)
+	}
+}
+
+func TestWhereAnswerThatSaysSomethingElse(t *testing.T) {
+	for _, text := range []string{"我要一个说法", "I want a refund", "昨天"} {
+		for _, f := range Analyze(text, Context{Now: monday, Expect: Where}).Findings {
+			if f.Slot == Where {
+				t.Errorf("%q, asked where, read as the place %q", text, f.Value)
+			}
+		}
+	}
+	if got := Analyze("南京西路那家", Context{Now: monday, Expect: Where}).Findings; len(got) == 0 || got[0].Slot != Where {
+		t.Errorf("南京西路那家, asked where: %+v, want the place", got)
 	}
 }

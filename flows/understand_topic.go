@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Topics of a complaint (Analysis.Topic), for the options the bot offers
 // when it asks what the customer wants: a crushed cake is not offered a
@@ -58,7 +61,7 @@ func (r *reading) topic() string {
 		return TopicDelivery
 	case product != "" && headIsAny(product, perishableWords):
 		return TopicPerishable
-	case treatment && problems == 0 && product == "":
+	case treatment && problems == 0 && product == "", r.noShow():
 		return TopicService
 	}
 	return ""
@@ -84,3 +87,9 @@ func headIsAny(product string, words []string) bool {
 	}
 	return false
 }
+
+// noShowRe finds a visit or a call that did not happen: someone booked who
+// never came is a complaint about the service, whatever it was for.
+var noShowRe = regexp.MustCompile(`(都没人来|没人来|没有人来|一直没来|没上门|放鸽子|放我鸽子|爽约|nobody came|no one came|never showed|didn't show up|did not show up|no-show|no show|never turned up|didn't turn up)`)
+
+func (r *reading) noShow() bool { return noShowRe.MatchString(r.u.norm) }
