@@ -599,6 +599,11 @@ func replyProblems(reply string, lang Lang) []string {
 			out = append(out, fmt.Sprintf("reply cheers (%q): %q", w, reply))
 		}
 	}
+	for _, w := range []string{"Of course", "Sure", "Got it", "No problem", "好的", "没问题", "收到", "沒問題"} {
+		if strings.Count(stripQuoted(reply), w) > 1 {
+			out = append(out, fmt.Sprintf("reply says %q twice: %q", w, reply))
+		}
+	}
 	if lang != ZH {
 		return out
 	}

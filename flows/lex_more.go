@@ -13,6 +13,10 @@ var lexGroupsMore = []lexGroup{
 		"nut allergy|severe allergies"},
 
 	// How things break (P4).
+	{sense: senseProblem, weight: 2, words: "突然黑了|屏幕黑了|掉电|掉电快|充不上电|湿透|淋湿|老是断|一直断|经常断|断断续续|一直闪|闪屏|自动关机|自己关机|" +
+		"went black|turned black|goes black|black screen|screen is black|keeps freezing|drains|draining|" +
+		"battery dies|soaking wet|wet through|snapped|doesn't charge|does not charge|not charging|" +
+		"stopped charging|keeps dropping|drops out|cuts out|keeps cutting out|flickering|flickers"},
 	{sense: senseProblem, weight: 2, words: "压烂|压扁|压碎|摔碎|砸坏|弄坏|划花|撞坏|撞掉|烫坏|烧坏|泡坏|烤焦|串色|塌了|塌下去|凹下去|" +
 		"没劲|转不动|识别不了|写错|弄错|少送|漏送|跳闸|焦味|糊味|酸臭|杂音|有杂音|竖线|绿线|白印|度数不对|闭店|" +
 		"扣了我|扣了两次|重复扣|不出货|还没人来|没人来|没有人来|超卖|没有我的预订|答非所问|说不清楚|一直换人|" +

@@ -323,3 +323,19 @@ func TestWhereAnswerThatSaysSomethingElse(t *testing.T) {
 		t.Errorf("南京西路那家, asked where: %+v, want the place", got)
 	}
 }
+
+func TestAPlaceTheyCannotGoToIsNotWhere(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		where bool
+	}{
+		{"my Pixel 9 screen went black. I have bad allergies so I cant go to the store easily", false},
+		{"the kettle broke and I don't want to drive to the store again", false},
+		{"I bought it at the mall and it broke", true},
+	} {
+		got := len(analyze(tc.text, Context{Now: monday}).Found(Where)) > 0
+		if got != tc.where {
+			t.Errorf("%q: where found = %v, want %v", tc.text, got, tc.where)
+		}
+	}
+}
