@@ -185,27 +185,42 @@ func (b *burst) narrative() (string, string) {
 }
 
 // textUnits measures how much of a text is in each language: a Chinese
-// character counts one, an English word (two letters or more) two.
+// character counts one, an English word (two letters or more) two, and
+// each clause counts for its main language only.
 func textUnits(t string) (zh, en int) {
-	word := 0
+	// Clause by clause, the clause's main language takes it: Latin words
+	// inside a Chinese clause are names (我订的 iPhone 15 手机壳还没到), and
+	// a Chinese word in an English clause is a name too.
+	clauseZh, clauseEn, word := 0, 0, 0
 	flush := func() {
 		if word >= 2 {
-			en += 2
+			clauseEn += 2
 		}
 		word = 0
+	}
+	endClause := func() {
+		flush()
+		if clauseZh >= clauseEn {
+			zh += clauseZh
+		} else {
+			en += clauseEn
+		}
+		clauseZh, clauseEn = 0, 0
 	}
 	for _, r := range t {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			flush()
-			zh++
+			clauseZh++
 		case r < 0x80 && unicode.IsLetter(r):
 			word++
+		case strings.ContainsRune("，。！？；,.!?;\n", r):
+			endClause()
 		default:
 			flush()
 		}
 	}
-	flush()
+	endClause()
 	return zh, en
 }
 

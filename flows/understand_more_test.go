@@ -78,6 +78,9 @@ func TestDetectLang(t *testing.T) {
 		{[]string{"你好", "我的订单还没到"}, ZH},
 		{[]string{"我的order B77 还没到!!"}, ZH},
 		{[]string{"my 电饭煲 rice cooker from your store is broken"}, EN},
+		// A brand in a Chinese clause is not English.
+		{[]string{"我訂的 iPhone 15 手機殼還沒到，it's been 2 weeks already"}, ZH},
+		{[]string{"我买的 Samsung Galaxy S24 Ultra 屏幕坏了"}, ZH},
 		{[]string{"B77", "12345"}, "fallback"},
 		{nil, "fallback"},
 	} {
