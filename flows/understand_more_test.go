@@ -219,6 +219,9 @@ func TestAnalyzeProductNotWhatItDamaged(t *testing.T) {
 		{"这款筋膜枪用了三次就没劲了", "筋膜枪", ""},
 		{"My Dyson V11 stopped charging", "Dyson V11", ""},
 		{"型号X200的洗衣机漏水", "洗衣机 X200", ""},
+		{"我訂的 iPhone 15 手機殼還沒到", "iPhone 15 手機殼", ""},
+		{"我买的 Samsung Galaxy S24 Ultra 屏幕坏了", "Galaxy S24 Ultra", ""},
+		{"买的小米13手机充不进电", "小米13手机", ""},
 	} {
 		a := Analyze(tc.text, Context{Now: monday})
 		var product, damaged string
