@@ -148,6 +148,21 @@ type Options struct {
 	Addr string
 	// Logger receives the server's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Secret is the server secret (WEB_SECRET) that signs customer session
+	// tokens and checks embedding websites' user hashes. Required: at
+	// least 16 bytes.
+	Secret []byte
+	// SessionTTL is how long a customer session token lasts;
+	// DefaultSessionTTL when zero.
+	SessionTTL time.Duration
+	// FailBurst and FailEvery limit failed credential checks per client
+	// address: FailBurst at once, then one more per FailEvery;
+	// DefaultFailBurst and DefaultFailEvery when zero.
+	FailBurst int
+	FailEvery time.Duration
+	// Now is the clock of session expiry and the failed-attempt limit;
+	// time.Now when nil.
+	Now func() time.Time
 	// PollEvery is how often a waiting long poll re-reads its feed, to see
 	// deliveries made by other replicas (those made by this one wake it at
 	// once); DefaultPollEvery when zero.
@@ -167,6 +182,10 @@ type Server struct {
 	log         *slog.Logger
 	pollEvery   time.Duration
 
+	sessions *sessions
+	guard    *guard
+	checks   []readiness
+
 	mux       *http.ServeMux
 	bells     bells
 	closing   chan struct{}
@@ -183,6 +202,21 @@ func New(o Options) *Server {
 	if o.Engine == nil || o.Feed == nil {
 		panic("web.New: Options.Engine and Options.Feed are required")
 	}
+	if len(o.Secret) < 16 {
+		panic("web.New: Options.Secret is required (at least 16 bytes)")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.FailBurst <= 0 {
+		o.FailBurst = DefaultFailBurst
+	}
+	if o.FailEvery <= 0 {
+		o.FailEvery = DefaultFailEvery
+	}
 	s := &Server{
 		engine:      o.Engine,
 		feed:        o.Feed,
@@ -194,6 +228,8 @@ func New(o Options) *Server {
 		pollEvery:   o.PollEvery,
 		bells:       bells{m: map[string]*bell{}},
 		closing:     make(chan struct{}),
+		sessions:    newSessions(slices.Clone(o.Secret), o.SessionTTL, o.Now),
+		guard:       newGuard(o.FailBurst, o.FailEvery, o.Now),
 	}
 	if s.hasToken {
 		s.tokenHash = sha256.Sum256([]byte(o.Token))
@@ -233,9 +269,11 @@ func (s *Server) routes() http.Handler {
 	s.mux = mux
 	mux.Handle("/{$}", methods{http.MethodGet: s.page})
 	mux.Handle("/healthz", methods{http.MethodGet: s.health})
+	mux.Handle("/readyz", methods{http.MethodGet: s.ready})
+	mux.Handle("/api/sessions", methods{http.MethodPost: s.postSession})
 	mux.Handle("/api/customers/{id}/messages", methods{
-		http.MethodPost: s.postCustomerMessage,
-		http.MethodGet:  s.getCustomerMessages,
+		http.MethodPost: s.customerOnly(s.postCustomerMessage),
+		http.MethodGet:  s.customerOnly(s.getCustomerMessages),
 	})
 	mux.Handle("/api/team/messages", s.teamOnly(methods{
 		http.MethodPost: s.postTeamMessage,
@@ -348,6 +386,10 @@ func sameMachine(r *http.Request) error {
 	}
 	return nil
 }
+
+// IsLoopback reports whether addr (host:port, or a bare host) names only
+// this machine: what decides whether the team API may run without a token.
+func IsLoopback(addr string) bool { return isLoopback(addr) }
 
 // isLoopback reports whether addr (host:port, or a bare host) names only
 // this machine. An empty host (":8080") listens on every interface and is

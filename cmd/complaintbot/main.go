@@ -53,7 +53,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	// go-redis logs through a process-wide logger of its own (dial
+	// failures, bad connections); send it through slog too, so that every
+	// line of a JSON log is JSON.
+	redis.SetLogger(redisLogger{log.With("component", "go-redis")})
 	// Load the Chinese word list in the background, so the first Chinese
 	// customer does not wait for it.
 	go flows.Prepare()
@@ -116,7 +120,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}
 	}
+	secret := cfg.WebSecret
+	if secret == nil {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		secret, err = store.Secret(sctx, "web")
+		cancel()
+		if err != nil {
+			return fmt.Errorf("WEB_SECRET: not set, and the one kept in Redis could not be read: %w", err)
+		}
+		log.Info("WEB_SECRET not set: using the one kept in Redis (shared by every replica on it)")
+	}
 	webServer := web.New(web.Options{
+		Secret:      secret,
+		SessionTTL:  cfg.SessionTTL,
 		Engine:      engine,
 		Feed:        store,
 		Staff:       staffNames,
@@ -124,6 +140,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Token:       cfg.TeamToken,
 		Addr:        cfg.WebAddr,
 		Logger:      log,
+	})
+
+	webServer.AddReadiness("redis", func(ctx context.Context) error {
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("unreachable: %w", err)
+		}
+		return nil
 	})
 
 	ln, err := net.Listen("tcp", cfg.WebAddr)
@@ -322,10 +345,25 @@ func redactErr(err error, secret string) string {
 	return strings.ReplaceAll(msg, secret, "[REDIS_URL]")
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger returns the process's logger: logfmt text, or one JSON object
+// a line with LOG_FORMAT=json.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	o := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, o))
+	}
+	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// redisLogger is go-redis's logger on slog. Its lines are about
+// connections (dial failures, a connection closed with unread data), so
+// they are warnings.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: "))
 }
 
 // replicaName names this process to the store and the scheduler: host, pid

@@ -75,6 +75,8 @@ func startSlack(ctx context.Context, p *parts) (bot.Channel, func(context.Contex
 	if err := a.Start(ctx); err != nil {
 		return nil, nil, err
 	}
+	// Not ready while the socket is down or a token is revoked.
+	p.web.AddReadiness(slack.Channel, func(context.Context) error { return a.Ready() })
 	return a, a.Stop, nil
 }
 
