@@ -206,7 +206,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		b.Start()
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpServer.Serve(ln) }()
+	go func() { serveErr <- httpServer.Serve(web.JSONErrors(ln)) }()
 
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(stdout, "complaintbot: web channel on %s\n", url)

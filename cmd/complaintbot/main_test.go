@@ -116,7 +116,9 @@ func (b *runningBot) stop(t *testing.T) error {
 type response struct {
 	status int
 	body   []byte
+	header http.Header
 }
+
 
 // do sends a request to the bot. A request to a customer's route carries
 // that customer's session token, got as an embedding website's page gets
@@ -155,7 +157,7 @@ func (b *runningBot) do(t *testing.T, method, path string, body any, headers ...
 	if err != nil {
 		t.Fatalf("%s %s: read: %v", method, path, err)
 	}
-	return response{res.StatusCode, data}
+	return response{res.StatusCode, data, res.Header}
 }
 
 // session returns a session token for web customer id: POST

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
@@ -54,5 +55,65 @@ func TestGeneratedWebSecretIsKept(t *testing.T) {
 	}
 	if out := a.stderr.String() + b.stderr.String(); strings.Contains(out, kept) || strings.Contains(out, s.Token) {
 		t.Errorf("the secret or a session token was logged")
+	}
+}
+
+// TestRedisOutage: with Redis stopped, /readyz answers 503 naming Redis,
+// /healthz stays ok, and a customer's message gets 503 with Retry-After and
+// the code "unavailable" (not a bug's "internal"); once Redis is back the
+// bot is ready again, the retried message is taken and answered, and what
+// was said before the outage is still there. Every line of the JSON log is
+// JSON, go-redis's own included.
+func TestRedisOutage(t *testing.T) {
+	srv := redistest.Start(t, "--appendonly", "yes", "--appendfsync", "always")
+	b := startBot(t, map[string]string{"REDIS_URL": srv.URL(), "WEB_ADDR": "127.0.0.1:0", "QUIET_WINDOW": "100ms",
+		"TICK": "100ms", "LOG_FORMAT": "json", "LOG_LEVEL": "debug"})
+	if r := b.do(t, http.MethodGet, "/readyz", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), `"redis":"ok"`) {
+		t.Fatalf("readyz before the outage = %d %s", r.status, r.body)
+	}
+	b.say(t, "oz", "oz-1", "My order never arrived.")
+	first := b.replies(t, "oz", 0)
+
+	srv.Stop()
+	r := b.do(t, http.MethodGet, "/readyz", nil)
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "redis: unreachable") {
+		t.Errorf("readyz during the outage = %d %s, want 503 naming redis", r.status, r.body)
+	}
+	if r := b.do(t, http.MethodGet, "/healthz", nil); r.status != http.StatusOK {
+		t.Errorf("healthz during the outage = %d, want 200 (liveness)", r.status)
+	}
+	res := b.do(t, http.MethodPost, "/api/customers/oz/messages", map[string]string{"id": "oz-2", "text": "Order A1."})
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" || !strings.Contains(string(res.body), `"code":"unavailable"`) {
+		t.Errorf("a message during the outage = %d %v %s, want 503 unavailable with Retry-After", res.status, res.header, res.body)
+	}
+
+	srv.Restart(t, "--appendonly", "yes", "--appendfsync", "always")
+	deadline := time.Now().Add(20 * time.Second)
+	for b.do(t, http.MethodGet, "/readyz", nil).status != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("not ready within 20s of Redis coming back")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.say(t, "oz", "oz-2", "Order A1.")
+	if more := b.replies(t, "oz", first[len(first)-1].Seq); len(more) == 0 {
+		t.Error("no answer after the outage")
+	}
+	if err := b.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	redisLines := 0
+	for _, line := range strings.Split(strings.TrimSpace(b.stderr.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Errorf("a log line is not JSON: %q", line)
+			continue
+		}
+		if m["component"] == "go-redis" {
+			redisLines++
+		}
+	}
+	if redisLines == 0 {
+		t.Errorf("no go-redis line in the log; the outage should have made some:\n%s", b.stderr)
 	}
 }
