@@ -51,7 +51,9 @@ func TestRequestsNetHTTPRejectsGetJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			body, _ := io.ReadAll(res.Body)
-			var b struct{ Error struct{ Code, Message string } }
+			var b struct {
+				Error struct{ Code, Message string }
+			}
 			if res.StatusCode != tc.status || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
 				json.Unmarshal(body, &b) != nil || b.Error.Code != tc.code || b.Error.Message == "" {
 				t.Errorf("= %d %q %s, want %d JSON with code %s", res.StatusCode, res.Header.Get("Content-Type"), body, tc.status, tc.code)

@@ -119,7 +119,6 @@ type response struct {
 	header http.Header
 }
 
-
 // do sends a request to the bot. A request to a customer's route carries
 // that customer's session token, got as an embedding website's page gets
 // one (see session).
