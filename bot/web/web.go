@@ -255,6 +255,11 @@ func New(o Options) *Server {
 // security headers as every other route.
 func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
+// MountTeam is Mount for endpoints only the team may use (/metrics): they
+// get the team routes' guard (TEAM_TOKEN, or on loopback without one, this
+// machine's own tools only).
+func (s *Server) MountTeam(pattern string, h http.Handler) { s.mux.Handle(pattern, s.teamOnly(h)) }
+
 // Handler returns the handler serving the API and the page.
 func (s *Server) Handler() http.Handler { return s.handler }
 

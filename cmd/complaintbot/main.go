@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/metrics"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
 	"github.com/complaintbot/complaintbot/bot/web"
 	"github.com/complaintbot/complaintbot/flows"
@@ -90,8 +91,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	wakeups := scheduler.NewWakeUps(rdb, store.Options().WakeUpKey)
 
 	var engine *bot.Engine
+	platformChecks := map[string]func(context.Context) error{}
+	mx := metrics.New(metrics.Options{
+		Platforms: platformChecks,
+		State: func(ctx context.Context) (metrics.State, error) {
+			return gaugeState(ctx, cfg, store, wakeups, engine)
+		},
+	})
 	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
-		return engine.WakeUp(ctx, name, due)
+		err := engine.WakeUp(ctx, name, due)
+		mx.WakeUp(due, time.Now(), err)
+		return err
 	}, scheduler.WithLogger(log), scheduler.WithTick(cfg.Tick))
 	engine = bot.NewEngine(store, bot.Config{
 		Team:          cfg.TeamChannel,
@@ -103,9 +113,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Location:      cfg.Location,
 		Catalog:       catalog,
 		Timing:        cfg.Timing,
-	}, bot.WithLogger(log), bot.WithPoke(runner.Poke))
+	}, bot.WithLogger(log), bot.WithPoke(runner.Poke), bot.WithObserver(mx))
 
-	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log)
+	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log, mx)
 	if err != nil {
 		return err
 	}
@@ -148,6 +158,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return nil
 	})
+	var metricsServer *http.Server
+	if cfg.MetricsAddr == "" {
+		webServer.MountTeam("/metrics", mx.Handler())
+	} else {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", mx.Handler())
+		metricsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = metricsServer.Serve(mln) }()
+		defer metricsServer.Close()
+		log.Info("metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
 
 	ln, err := net.Listen("tcp", cfg.WebAddr)
 	if err != nil {
@@ -165,7 +190,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	// Every enabled platform: its adapter and the sender that drains its
 	// outbox.
-	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica}
+	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica,
+		ready: func(name string, check func(context.Context) error) {
+			webServer.AddReadiness(name, check)
+			platformChecks[name] = check
+		}}
 	var senders []*bot.Sender
 	var inboxes []*bot.Inbox
 	var stops []func(context.Context)
@@ -190,9 +219,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if stop != nil {
 			stops = append(stops, stop)
 		}
-		sd := bot.NewSender(store, p.name, ch, replica, log)
+		sd := bot.NewSender(store, p.name, mx.Channel(p.name, ch), replica, log)
 		sd.Pace = cfg.Paces[p.name]
-		sd.OnDead = engine.Undelivered
+		name := p.name
+		sd.OnDead = func(ctx context.Context, m bot.Outbound, reason string) error {
+			mx.DeadLetter(name)
+			log.Warn("message undeliverable, moved to the dead letters", "platform", name, "case", m.Case, "reason", reason)
+			return engine.Undelivered(ctx, m, reason)
+		}
 		senders = append(senders, sd)
 		inboxes = append(inboxes, bot.NewInbox(engine, p.name, replica, log))
 	}
@@ -252,7 +286,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // sweep on their cron specs (read in TZ unless they name a zone). Across
 // replicas each fire runs once, under a Redis lock. A job that fails is
 // logged by the scheduler with the error, which carries no settings.
-func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string, engine *bot.Engine, log *slog.Logger) (*scheduler.Periodic, error) {
+func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string, engine *bot.Engine, log *slog.Logger, mx *metrics.Metrics) (*scheduler.Periodic, error) {
 	p := scheduler.NewPeriodic(rdb, prefix,
 		scheduler.WithLocation(cfg.Location), scheduler.WithReplica(replica), scheduler.WithLogger(log))
 	jobs := []struct {
@@ -273,6 +307,7 @@ func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string
 		}},
 		{"RECONCILE_CRON", "reconcile", cfg.ReconcileCron, func(ctx context.Context, fire time.Time) error {
 			n, err := engine.Reconcile(ctx, fire)
+			mx.Repaired(n)
 			if n > 0 {
 				log.Warn("reconcile: repaired missing wake-ups", "count", n)
 			}
@@ -292,6 +327,32 @@ func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string
 		}
 	}
 	return p, nil
+}
+
+// gaugeState reads the metrics' gauges: cases by status (and, for open
+// and claimed ones, by priority), outbox and dead-letter depths by
+// platform, and the wake-ups due.
+func gaugeState(ctx context.Context, cfg *config, store *redisstore.Store, wakeups *scheduler.WakeUps, engine *bot.Engine) (metrics.State, error) {
+	var names []string
+	for _, p := range enabledPlatforms(cfg) {
+		names = append(names, p.name)
+	}
+	c, err := store.Counts(ctx, names)
+	if err != nil {
+		return metrics.State{}, err
+	}
+	st := metrics.State{Cases: c.ByStatus, Outbox: c.Outbox, Dead: c.Dead, Open: map[[2]string]int64{}}
+	open, err := engine.Cases(ctx, bot.Open, bot.Claimed)
+	if err != nil {
+		return metrics.State{}, err
+	}
+	for _, cs := range open {
+		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
+	}
+	if st.WakeUpsDue, err = wakeups.DueCount(ctx, time.Now()); err != nil {
+		return metrics.State{}, err
+	}
+	return st, nil
 }
 
 // openRedis connects to REDIS_URL through a UniversalClient, or starts the

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
@@ -115,5 +119,111 @@ func TestRedisOutage(t *testing.T) {
 	}
 	if redisLines == 0 {
 		t.Errorf("no go-redis line in the log; the outage should have made some:\n%s", b.stderr)
+	}
+}
+
+// TestMetricsAfterACaseLife: /metrics, behind TEAM_TOKEN, parsed with
+// Prometheus's own text parser after a case is opened and claimed, shows
+// the messages, commits, case events, case gauges, delivery and store
+// state with the right values.
+func TestMetricsAfterACaseLife(t *testing.T) {
+	srv := redistest.Start(t)
+	const token = "team-token-for-metrics-0123"
+	b := startBot(t, map[string]string{"REDIS_URL": srv.URL(), "WEB_ADDR": "127.0.0.1:0", "QUIET_WINDOW": "100ms",
+		"TICK": "100ms", "STAFF": "alice", "TEAM_TOKEN": token})
+	b.say(t, "mia", "mia-1", "My parcel was lost. I want a real person.")
+	b.say(t, "mia", "mia-2", "human")
+	var seq int64
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		ms := b.replies(t, "mia", seq)
+		seq = ms[len(ms)-1].Seq
+		if strings.Contains(ms[len(ms)-1].Text, "#1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no case opened")
+		}
+	}
+	if r := b.do(t, http.MethodPost, "/api/team/messages", map[string]string{"staff": "alice", "text": "claim 1"}, "Authorization: Bearer "+token); r.status != http.StatusAccepted {
+		t.Fatalf("claim = %d %s", r.status, r.body)
+	}
+	if ms := b.replies(t, "mia", seq); !strings.Contains(ms[len(ms)-1].Text, "alice") {
+		t.Fatalf("the customer was not told the owner: %q", ms[len(ms)-1].Text)
+	}
+	if r := b.do(t, http.MethodGet, "/metrics", nil); r.status != http.StatusUnauthorized {
+		t.Errorf("/metrics without the team token = %d, want 401", r.status)
+	}
+	r := b.do(t, http.MethodGet, "/metrics", nil, "Authorization: Bearer "+token)
+	if r.status != http.StatusOK {
+		t.Fatalf("/metrics = %d %s", r.status, r.body)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("the Prometheus text parser refused /metrics: %v", err)
+	}
+	value := func(name string, labels map[string]string) (float64, bool) {
+		f := fams[name]
+		if f == nil {
+			return 0, false
+		}
+	next:
+		for _, m := range f.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if have[k] != v {
+					continue next
+				}
+			}
+			switch {
+			case m.Counter != nil:
+				return m.GetCounter().GetValue(), true
+			case m.Gauge != nil:
+				return m.GetGauge().GetValue(), true
+			case m.Histogram != nil:
+				return float64(m.GetHistogram().GetSampleCount()), true
+			}
+		}
+		return 0, false
+	}
+	for _, tc := range []struct {
+		name   string
+		labels map[string]string
+		min    float64
+		max    float64
+	}{
+		{"complaintbot_inbound_messages_total", map[string]string{"platform": "web", "role": "customer", "result": "ok"}, 2, 2},
+		{"complaintbot_inbound_messages_total", map[string]string{"platform": "web", "role": "staff", "result": "ok"}, 1, 1},
+		{"complaintbot_handle_seconds", map[string]string{"platform": "web"}, 3, 3},
+		{"complaintbot_commits_total", nil, 1, 1e9},
+		{"complaintbot_case_events_total", map[string]string{"event": "opened", "platform": "web"}, 1, 1},
+		{"complaintbot_case_events_total", map[string]string{"event": "claimed", "platform": "web"}, 1, 1},
+		{"complaintbot_cases", map[string]string{"status": "claimed"}, 1, 1},
+		{"complaintbot_cases", map[string]string{"status": "open"}, 0, 0},
+		{"complaintbot_open_cases", map[string]string{"status": "claimed"}, 1, 1},
+		{"complaintbot_deliveries_total", map[string]string{"platform": "web", "result": "ok"}, 3, 1e9},
+		{"complaintbot_delivery_latency_seconds", map[string]string{"platform": "web"}, 3, 1e9},
+		{"complaintbot_wakeups_handled_total", map[string]string{"result": "ok"}, 1, 1e9},
+		{"complaintbot_store_up", nil, 1, 1},
+		{"complaintbot_outbox_depth", map[string]string{"platform": "web"}, 0, 1e9},
+		{"complaintbot_wakeups_due", nil, 0, 1e9},
+		{"complaintbot_dead_letters", map[string]string{"platform": "web"}, 0, 0},
+	} {
+		v, ok := value(tc.name, tc.labels)
+		if !ok || v < tc.min || v > tc.max {
+			t.Errorf("%s%v = %v (found %v), want %v..%v", tc.name, tc.labels, v, ok, tc.min, tc.max)
+		}
+	}
+	if strings.Contains(string(r.body), `"mia"`) || strings.Contains(string(r.body), "=\"mia") || strings.Contains(string(r.body), "parcel") {
+		t.Errorf("/metrics names a customer or their words")
+	}
+	if strings.Contains(b.stderr.String(), "parcel") {
+		t.Errorf("the log at info holds the customer's words")
+	}
+	if !strings.Contains(b.stderr.String(), "case event") || !strings.Contains(b.stderr.String(), "event=claimed") {
+		t.Errorf("the log has no case event lines:\n%s", b.stderr)
 	}
 }
