@@ -80,6 +80,9 @@ func TestGuestSession(t *testing.T) {
 	if strings.Contains(e.logs.String(), a.Token) {
 		t.Errorf("a session token appears in the log")
 	}
+	if !strings.Contains(e.logs.String(), `msg="web: request" method=POST path=/api/sessions status=201`) {
+		t.Errorf("no debug line for the request in the log:\n%s", e.logs)
+	}
 }
 
 // TestSessionRefusals: without a token, with a wrong, forged, expired or
