@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -225,5 +226,52 @@ func TestMetricsAfterACaseLife(t *testing.T) {
 	}
 	if !strings.Contains(b.stderr.String(), "case event") || !strings.Contains(b.stderr.String(), "event=claimed") {
 		t.Errorf("the log has no case event lines:\n%s", b.stderr)
+	}
+}
+
+// TestExportCommand: `complaintbot export` reads the cases a bot kept in
+// Redis: CSV that encoding/csv reads back, NDJSON with the transcript, and
+// bad flags refused with the flag named.
+func TestExportCommand(t *testing.T) {
+	srv := redistest.Start(t)
+	b := startBot(t, map[string]string{"REDIS_URL": srv.URL(), "WEB_ADDR": "127.0.0.1:0", "QUIET_WINDOW": "100ms", "TICK": "100ms", "TZ": "Asia/Shanghai"})
+	b.say(t, "exa", "exa-1", "The blender arrived broken, order Z9. I want a real person.")
+	b.say(t, "exa", "exa-2", "human")
+	var seq int64
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		ms := b.replies(t, "exa", seq)
+		seq = ms[len(ms)-1].Seq
+		if strings.Contains(ms[len(ms)-1].Text, "#1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no case opened")
+		}
+	}
+	if err := b.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	env := getenv(map[string]string{"REDIS_URL": srv.URL(), "TZ": "Asia/Shanghai"})
+	var out, errOut syncBuffer
+	if err := run(context.Background(), []string{"export", "--format=csv", "--status=open"}, env, &out, &errOut, nil); err != nil {
+		t.Fatalf("export: %v\n%s", err, errOut.String())
+	}
+	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][0] != "1" || !strings.HasSuffix(rows[1][8], "+08:00") {
+		t.Fatalf("CSV export = %v, %v", rows, err)
+	}
+	out = syncBuffer{}
+	if err := run(context.Background(), []string{"export", "--transcripts"}, env, &out, &errOut, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"transcript":[`) || !strings.Contains(out.String(), "blender") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("NDJSON export = %s", out.String())
+	}
+	for _, bad := range [][]string{{"--format=xml"}, {"--from=yesterday"}, {"--status=lost"}, {"--format=csv", "--transcripts"}} {
+		err := run(context.Background(), append([]string{"export"}, bad...), env, &out, &errOut, nil)
+		flagName := strings.SplitN(strings.TrimPrefix(bad[len(bad)-1], "--"), "=", 2)[0]
+		if err == nil || !strings.Contains(err.Error(), "--"+flagName) {
+			t.Errorf("export %v = %v, want an error naming --%s", bad, err, flagName)
+		}
 	}
 }
