@@ -50,10 +50,16 @@ const shutdownGrace = 10 * time.Second
 // it stops taking messages, finishes what is in flight, and closes Redis.
 // ready, when not nil, receives the web channel's address once it listens.
 //
-// run with "export" first runs the export sub-command instead (runExport).
+// run with "export" or "healthcheck" first runs that sub-command instead
+// (runExport, runHealthcheck).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
-	if len(args) > 0 && args[0] == "export" {
-		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runExport(ctx, args[1:], getenv, stdout, stderr)
+		case "healthcheck":
+			return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
+		}
 	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
