@@ -146,6 +146,9 @@ type Options struct {
 	// Token, the team and case routes only work when it is a loopback
 	// address.
 	Addr string
+	// Location is the bot's time zone (TZ): the page shows every time in
+	// it, as the case text does. UTC when nil.
+	Location *time.Location
 	// Logger receives the server's logs; slog.Default() when nil.
 	Logger *slog.Logger
 	// Secret is the server secret (WEB_SECRET) that signs customer session
@@ -184,6 +187,7 @@ type Server struct {
 
 	sessions *sessions
 	guard    *guard
+	loc      *time.Location
 	checks   []readiness
 
 	mux       *http.ServeMux
@@ -230,6 +234,10 @@ func New(o Options) *Server {
 		closing:     make(chan struct{}),
 		sessions:    newSessions(slices.Clone(o.Secret), o.SessionTTL, o.Now),
 		guard:       newGuard(o.FailBurst, o.FailEvery, o.Now),
+		loc:         o.Location,
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
 	}
 	if s.hasToken {
 		s.tokenHash = sha256.Sum256([]byte(o.Token))
@@ -276,6 +284,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/healthz", methods{http.MethodGet: s.health})
 	mux.Handle("/readyz", methods{http.MethodGet: s.ready})
 	mux.Handle("/api/sessions", methods{http.MethodPost: s.postSession})
+	mux.Handle("/api/config", methods{http.MethodGet: s.config})
 	mux.Handle("/api/customers/{id}/messages", methods{
 		http.MethodPost: s.customerOnly(s.postCustomerMessage),
 		http.MethodGet:  s.customerOnly(s.getCustomerMessages),

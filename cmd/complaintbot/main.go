@@ -154,6 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	webServer := web.New(web.Options{
 		Secret:      secret,
 		SessionTTL:  cfg.SessionTTL,
+		Location:    cfg.Location,
 		Engine:      engine,
 		Feed:        store,
 		Staff:       staffNames,
