@@ -182,8 +182,9 @@ func (g *guard) blocked(addr string) (time.Duration, bool) {
 	return max(d, time.Second), true
 }
 
-// fail records a failed attempt of addr.
-func (g *guard) fail(addr string) {
+// fail records a failed attempt of addr, and reports whether that used up
+// its attempts (the first refusal of a run of them).
+func (g *guard) fail(addr string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
@@ -202,6 +203,7 @@ func (g *guard) fail(addr string) {
 		g.m[addr] = l
 	}
 	l.AllowN(now, 1)
+	return l.TokensAt(now) < 1
 }
 
 // clientAddr is the address failed attempts are counted by: the peer's IP
@@ -262,7 +264,7 @@ func (s *Server) customerOnly(h http.HandlerFunc) http.HandlerFunc {
 		tok, given := customerCredential(r)
 		got, ok := s.sessions.check(tok)
 		if !ok || got != id {
-			s.guard.fail(addr)
+			s.failed(addr)
 			why := "missing"
 			switch {
 			case given && !ok:
@@ -280,10 +282,18 @@ func (s *Server) customerOnly(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// failed counts a failed attempt of addr, and warns once when that blocks
+// the address (a scanner's every later request is logged at debug only).
+func (s *Server) failed(addr string) {
+	if s.guard.fail(addr) {
+		s.log.Warn("web: too many failed credential attempts; refusing this client's credentials for now", "client", addr)
+	}
+}
+
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, addr string, wait time.Duration) {
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	s.log.Warn("web: too many failed attempts; refusing the client for now", "client", addr, "retry_after_s", secs)
+	s.log.Debug("web: refused: too many failed attempts", "client", addr, "retry_after_s", secs)
 	s.fail(w, r, &bot.Error{Code: codeTooManyRequests, Op: "web",
 		Message: "too many failed attempts from this address; try again in " + strconv.Itoa(secs) + " s"})
 }
@@ -332,7 +342,7 @@ func (s *Server) postSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !s.sessions.checkUser(p.UserID, p.UserHash) {
-			s.guard.fail(addr)
+			s.failed(addr)
 			s.log.Info("web: identity verification failed", "client", addr)
 			s.fail(w, r, &bot.Error{Code: codeUnauthorized, Op: "web",
 				Message: "user_hash is not the HMAC-SHA256 of user_id under WEB_SECRET"})

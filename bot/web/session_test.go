@@ -202,6 +202,9 @@ func TestGuessingIsRateLimited(t *testing.T) {
 	if statuses[401] != 5 || statuses[429] != 15 {
 		t.Errorf("answers to 20 guesses: %v, want 5×401 then 15×429", statuses)
 	}
+	if n := strings.Count(e.logs.String(), "too many failed credential attempts"); n != 1 {
+		t.Errorf("the block was warned about %d times, want once", n)
+	}
 	// Wrong user hashes count too.
 	if r := e.post(t, "/api/sessions", map[string]string{"user_id": "u1", "user_hash": "00"}); r.status != http.StatusTooManyRequests {
 		t.Errorf("identity verification while blocked = %d, want 429", r.status)

@@ -149,7 +149,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return fmt.Errorf("WEB_SECRET: not set, and the one kept in Redis could not be read: %w", err)
 		}
-		log.Info("WEB_SECRET not set: using the one kept in Redis (shared by every replica on it)")
+		if cfg.RedisURL == "" {
+			log.Info("WEB_SECRET not set: generated one in the embedded store; customers' sessions end when the bot exits")
+		} else {
+			log.Info("WEB_SECRET not set: using the one kept in Redis (shared by every replica on it)")
+		}
 	}
 	webServer := web.New(web.Options{
 		Secret:      secret,
