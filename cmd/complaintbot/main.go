@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -70,9 +71,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// failures, bad connections); send it through slog too, so that every
 	// line of a JSON log is JSON.
 	redis.SetLogger(redisLogger{log.With("component", "go-redis")})
-	// Load the Chinese word list in the background, so the first Chinese
-	// customer does not wait for it.
-	go flows.Prepare()
+	// Load the Chinese word list (and the fallback date parser's English
+	// expressions) in the background, so the first customer does not wait
+	// for them; then give the memory the loading used back to the system,
+	// so that an idle bot's RSS is its live heap, not the loading's peak.
+	go func() {
+		flows.Prepare()
+		debug.FreeOSMemory()
+	}()
 
 	rdb, closeRedis, err := openRedis(ctx, cfg, log)
 	if err != nil {
