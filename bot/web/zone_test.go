@@ -36,7 +36,7 @@ func TestZoneForThePage(t *testing.T) {
 		t.Errorf("/api/config = %+v", z)
 	}
 	page := string(e.do(t, http.MethodGet, "/", nil).body)
-	for _, want := range []string{"/api/config", "timeZone: Z.name", "Times in {0}", "时间均为 {0}"} {
+	for _, want := range []string{"/api/config", "timeZone: Z.name", "Times in {0}", "时间均为 {0}", "tooMany:", "unavailable:", "请稍等片刻再试", "服务暂时不可用"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
