@@ -17,7 +17,7 @@ import (
 type paced struct{ err error }
 
 func (p paced) Deliver(context.Context, bot.Delivery) (string, error) { return "ref", p.err }
-func (paced) PaceKey(d bot.Delivery) string                            { return "key:" + d.Recipient() }
+func (paced) PaceKey(d bot.Delivery) string                           { return "key:" + d.Recipient() }
 
 type plain struct{}
 
