@@ -27,9 +27,9 @@ import (
 // Importing it cost every program that imports flows about 0.4 s and
 // 95 MB of allocations at start-up (its language data compiled some
 // 100,000 regular expressions in init). go.mod replaces it with a copy
-// whose expressions compile on first use (third_party/go-dateparser,
-// PATCHED.md): about 25 ms and 8 MB at start-up, and some 20 ms at the
-// first English search, which Prepare does in the background.
+// whose expressions compile, and locale tables are built, on first use
+// (third_party/go-dateparser, PATCHED.md): under 2 ms at start-up, and
+// 20-75 ms at the first search, which Prepare does in the background.
 
 // fallbackDateWordRe finds the words that make a sentence worth giving to
 // go-dateparser: month and weekday names. The relative words ("ago",

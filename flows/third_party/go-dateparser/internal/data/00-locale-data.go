@@ -93,6 +93,7 @@ func merge(parent *LocaleData, child LocaleData) LocaleData {
 }
 
 func GetLocaleData(locale string) (*LocaleData, bool) {
+	loadOnce.Do(loadLocales) // complaintbot patch: built on first use
 	switch locale {
 	case "af":
 		return &af_Locale, true

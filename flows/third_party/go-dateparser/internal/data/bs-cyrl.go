@@ -8,7 +8,7 @@ var (
 	bs_Cyrl_Locale LocaleData
 )
 
-func init() {
+func load_bs_cyrl() {
 	bs_Cyrl_Locale = merge(nil, LocaleData{
 		Name:      "bs-Cyrl",
 		DateOrder: "DMY.",

@@ -8,7 +8,7 @@ var (
 	cy_Locale LocaleData
 )
 
-func init() {
+func load_cy() {
 	cy_Locale = merge(nil, LocaleData{
 		Name:      "cy",
 		DateOrder: "DMY",

@@ -8,7 +8,7 @@ var (
 	et_Locale LocaleData
 )
 
-func init() {
+func load_et() {
 	et_Locale = merge(nil, LocaleData{
 		Name:      "et",
 		DateOrder: "DMY",

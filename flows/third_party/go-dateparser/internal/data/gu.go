@@ -8,7 +8,7 @@ var (
 	gu_Locale LocaleData
 )
 
-func init() {
+func load_gu() {
 	gu_Locale = merge(nil, LocaleData{
 		Name:      "gu",
 		DateOrder: "DMY",

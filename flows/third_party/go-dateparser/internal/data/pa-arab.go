@@ -6,7 +6,7 @@ var (
 	pa_Arab_Locale LocaleData
 )
 
-func init() {
+func load_pa_arab() {
 	pa_Arab_Locale = merge(nil, LocaleData{
 		Name:      "pa-Arab",
 		DateOrder: "DMY",

@@ -10,7 +10,7 @@ var (
 	sq_XK_Locale LocaleData
 )
 
-func init() {
+func load_sq() {
 	sq_Locale = merge(nil, LocaleData{
 		Name:      "sq",
 		DateOrder: "DMY",
