@@ -11,7 +11,10 @@
 // The routes:
 //
 //	GET  /                                 the page
-//	GET  /healthz                          {"ok": true}
+//	GET  /healthz                          liveness: {"ok": true}
+//	GET  /readyz                           readiness: 200, or 503 with the failing checks (AddReadiness)
+//	GET  /api/config                       the bot's time zone, for the page
+//	POST /api/sessions                     a customer session: a new guest, or an embedding site's verified user
 //	POST /api/customers/{id}/messages      a customer writes
 //	GET  /api/customers/{id}/messages      what was sent to the customer (long poll)
 //	POST /api/team/messages                a staff member writes (team channel or a case's thread)
@@ -72,13 +75,17 @@
 //
 // The team and case routes need Authorization: Bearer <TEAM_TOKEN> when a
 // token is configured, and are refused outright when the server listens on
-// a non-loopback address without one. The customer routes are open.
+// a non-loopback address without one. The customer routes need the
+// customer's session token (session.go): 401 without it, 429 once an
+// address has failed too often.
 //
 // Errors are {"error": {"code", "message"}} with the status of one table
 // (errors.go): 400 invalid (malformed JSON, a missing or unusable name or
 // id), 401 unauthorized, 403 forbidden, 404 not_found, 405
-// method_not_allowed, 413 too_large (text over 16 KiB, a body over 1 MiB).
-// A refused request changes nothing.
+// method_not_allowed, 413 too_large (text over 16 KiB, a body over 1 MiB),
+// 429 too_many_requests, 503 unavailable (Redis unreachable, with
+// Retry-After). JSONErrors makes net/http's own refusals JSON too. A
+// refused request changes nothing.
 package web
 
 import (
