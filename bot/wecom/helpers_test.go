@@ -60,16 +60,18 @@ type options struct {
 	clock    func() time.Time // the engine's clock; real time when nil
 	poll     time.Duration    // the adapter's PollEvery; 1 min when 0
 	timing   bot.Timing
+	fake     []fakewecom.Option
+	redis    []string // redis-server's arguments
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newHarness(t *testing.T, o options) *harness {
 	t.Helper()
-	h := &harness{t: t, f: fakewecom.New(t,
+	h := &harness{t: t, f: fakewecom.New(t, append([]fakewecom.Option{
 		fakewecom.WithCustomer(fakewecom.Customer{ExternalUserID: sam, Nickname: "Sam"}),
-		fakewecom.WithCustomer(fakewecom.Customer{ExternalUserID: chen, Nickname: "陈静"}))}
-	h.srv = redistest.Start(t)
+		fakewecom.WithCustomer(fakewecom.Customer{ExternalUserID: chen, Nickname: "陈静"})}, o.fake...)...)}
+	h.srv = redistest.Start(t, o.redis...)
 	h.rdb = h.srv.Client(t)
 	lang := o.lang
 	if lang == "" {

@@ -95,6 +95,8 @@ type Server struct {
 	failSends []int // errcodes the next send_msg calls answer with
 	failSyncs []int
 	pageMax   int
+	refused   []int          // errcodes send_msg answered with
+	served    map[string]int // msgid → times sync_msg returned it
 }
 
 type welcomeCode struct {
@@ -124,7 +126,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	s := &Server{t: t, corpID: "wwfakecorp" + randHex(4), secret: "secret-" + randHex(8), token: "tok" + randHex(6),
 		aesKey: strings.TrimRight(base64.StdEncoding.EncodeToString(key), "="), kfID: "wkFAKE" + randHex(4),
 		now: time.Now(), tokens: map[string]time.Time{}, customers: map[string]Customer{}, syncToks: map[string]time.Time{},
-		welcome: map[string]welcomeCode{}, lastWrote: map[string]time.Time{}, since: map[string]int{}, calls: map[string]int{}, pageMax: 1000}
+		welcome: map[string]welcomeCode{}, lastWrote: map[string]time.Time{}, since: map[string]int{}, calls: map[string]int{}, pageMax: 1000, served: map[string]int{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -335,6 +337,26 @@ func (s *Server) SendFailEvent(user, failMsgID string, failType int) string {
 	return s.event(map[string]any{"event_type": "msg_send_fail", "external_userid": user, "fail_msgid": failMsgID, "fail_type": failType})
 }
 
+// Refused returns the errcodes send_msg refused messages with, in order
+// (injected failures included).
+func (s *Server) Refused() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.refused...)
+}
+
+// Served returns how many times sync_msg has returned each message, by
+// msgid.
+func (s *Server) Served() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.served))
+	for k, v := range s.served {
+		out[k] = v
+	}
+	return out
+}
+
 // Log returns how many messages and events the log holds.
 func (s *Server) Log() int {
 	s.mu.Lock()
@@ -438,6 +460,9 @@ func (s *Server) syncMsg(w http.ResponseWriter, body map[string]any, _ []byte) {
 	to := min(from+limit, len(s.log))
 	list := make([]map[string]any, 0, to-from)
 	list = append(list, s.log[from:to]...)
+	for _, m := range list {
+		s.served[str(m, "msgid")]++
+	}
 	more := 0
 	if to < len(s.log) {
 		more = 1
@@ -447,6 +472,12 @@ func (s *Server) syncMsg(w http.ResponseWriter, body map[string]any, _ []byte) {
 
 // send records a message to a customer after checking the limits.
 func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, welcome bool) {
+	refuse := func(code int, msg string) {
+		if !welcome {
+			s.refused = append(s.refused, code)
+		}
+		fail(w, code, msg)
+	}
 	msgtype := str(body, "msgtype")
 	m := Sent{MsgID: str(body, "msgid"), ToUser: str(body, "touser"), OpenKfID: str(body, "open_kfid"), MsgType: msgtype, Welcome: welcome, At: s.now, Raw: append([]byte(nil), raw...)}
 	if m.MsgID == "" {
@@ -457,7 +488,7 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 		t, _ := body["text"].(map[string]any)
 		m.Text = str(t, "content")
 		if m.Text == "" || len(m.Text) > 2048 {
-			fail(w, ErrContentLength, "content size out of limit")
+			refuse(ErrContentLength, "content size out of limit")
 			return
 		}
 	case "msgmenu":
@@ -465,28 +496,28 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 		m.Text = strings.TrimSpace(str(mm, "head_content") + "\n" + str(mm, "tail_content"))
 		list, _ := mm["list"].([]any)
 		if len(list) == 0 || len(list) > 10 || len(str(mm, "head_content")) > 1024 || len(str(mm, "tail_content")) > 1024 {
-			fail(w, ErrContentLength, "menu size out of limit")
+			refuse(ErrContentLength, "menu size out of limit")
 			return
 		}
 		for _, it := range list {
 			item, _ := it.(map[string]any)
 			click, _ := item["click"].(map[string]any)
 			if str(item, "type") != "click" || str(click, "id") == "" || len(str(click, "id")) > 64 || str(click, "content") == "" || len(str(click, "content")) > 128 {
-				fail(w, ErrContentLength, "menu item invalid")
+				refuse(ErrContentLength, "menu item invalid")
 				return
 			}
 			m.Menu = append(m.Menu, MenuItem{ID: str(click, "id"), Content: str(click, "content")})
 		}
 	case "image", "voice", "video", "file", "link", "miniprogram", "location":
 	default:
-		fail(w, ErrBadMsgType, "invalid message type")
+		refuse(ErrBadMsgType, "invalid message type")
 		return
 	}
 	if welcome {
 		code := str(body, "code")
 		wc, ok := s.welcome[code]
 		if !ok || wc.used || s.now.Sub(wc.at) > WelcomeWindow {
-			fail(w, ErrBadWelcome, "invalid code")
+			refuse(ErrBadWelcome, "invalid code")
 			return
 		}
 		wc.used = true
@@ -496,24 +527,24 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 		if len(s.failSends) > 0 {
 			code := s.failSends[0]
 			s.failSends = s.failSends[1:]
-			fail(w, code, "injected failure")
+			refuse(code, "injected failure")
 			return
 		}
 		if m.OpenKfID != s.kfID {
-			fail(w, ErrBadKfID, "invalid open_kfid")
+			refuse(ErrBadKfID, "invalid open_kfid")
 			return
 		}
 		if _, ok := s.customers[m.ToUser]; !ok {
-			fail(w, ErrBadUser, "invalid external_userid")
+			refuse(ErrBadUser, "invalid external_userid")
 			return
 		}
 		last, wrote := s.lastWrote[m.ToUser]
 		switch {
 		case !wrote || s.now.Sub(last) > ReplyWindow:
-			fail(w, ErrOutOfWindow, "send msg out of 48 hours")
+			refuse(ErrOutOfWindow, "send msg out of 48 hours")
 			return
 		case s.since[m.ToUser] >= ReplyBudget:
-			fail(w, ErrOverBudget, "send msg count exceed 5")
+			refuse(ErrOverBudget, "send msg count exceed 5")
 			return
 		}
 		s.since[m.ToUser]++
