@@ -82,6 +82,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 			return "", a.deliveryError(err)
 		}
 	}
+	a.health.set(nil) // WeCom takes messages again
 	return id, nil
 }
 

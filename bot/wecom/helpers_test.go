@@ -58,10 +58,12 @@ type options struct {
 	lang     flows.Lang
 	replicas int
 	clock    func() time.Time // the engine's clock; real time when nil
-	poll     time.Duration    // the adapter's PollEvery; 1 min when 0
-	timing   bot.Timing
-	fake     []fakewecom.Option
-	redis    []string // redis-server's arguments
+	// fakeClock makes the engine read WeCom's clock (fakewecom.Advance).
+	fakeClock bool
+	poll      time.Duration // the adapter's PollEvery; 1 min when 0
+	timing    bot.Timing
+	fake      []fakewecom.Option
+	redis     []string // redis-server's arguments
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -73,6 +75,9 @@ func newHarness(t *testing.T, o options) *harness {
 		fakewecom.WithCustomer(fakewecom.Customer{ExternalUserID: chen, Nickname: "陈静"})}, o.fake...)...)}
 	h.srv = redistest.Start(t, o.redis...)
 	h.rdb = h.srv.Client(t)
+	if o.fakeClock {
+		o.clock = h.f.Now
+	}
 	lang := o.lang
 	if lang == "" {
 		lang = flows.EN

@@ -81,7 +81,8 @@ type Server struct {
 	kfID   string
 
 	mu        sync.Mutex
-	now       time.Time
+	offset    time.Duration        // the fake's clock is the real one moved on by offset
+	now       time.Time            // set at each request, under mu
 	tokens    map[string]time.Time // access token → expiry
 	customers map[string]Customer
 	log       []map[string]any // the message log sync_msg pages through
@@ -125,7 +126,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	_, _ = rand.Read(key)
 	s := &Server{t: t, corpID: "wwfakecorp" + randHex(4), secret: "secret-" + randHex(8), token: "tok" + randHex(6),
 		aesKey: strings.TrimRight(base64.StdEncoding.EncodeToString(key), "="), kfID: "wkFAKE" + randHex(4),
-		now: time.Now(), tokens: map[string]time.Time{}, customers: map[string]Customer{}, syncToks: map[string]time.Time{},
+		tokens: map[string]time.Time{}, customers: map[string]Customer{}, syncToks: map[string]time.Time{},
 		welcome: map[string]welcomeCode{}, lastWrote: map[string]time.Time{}, since: map[string]int{}, calls: map[string]int{}, pageMax: 1000, served: map[string]int{}}
 	for _, o := range opts {
 		o(s)
@@ -158,18 +159,24 @@ func (s *Server) Token() string  { return s.token }
 func (s *Server) AESKey() string { return s.aesKey }
 func (s *Server) KfID() string   { return s.kfID }
 
-// Now is the fake's clock.
+// Now is the fake's clock: the real time, moved on by every Advance.
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.now
+	return time.Now().Add(s.offset)
 }
 
 // Advance moves the fake's clock on: tokens, windows and codes age.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
-	s.now = s.now.Add(d)
+	s.offset += d
 	s.mu.Unlock()
+}
+
+// lock takes the lock and reads the clock.
+func (s *Server) lock() {
+	s.mu.Lock()
+	s.now = time.Now().Add(s.offset)
 }
 
 // Calls returns how many times an endpoint ("gettoken", "sync_msg",
@@ -182,7 +189,7 @@ func (s *Server) Calls(endpoint string) int {
 
 // ExpireTokens makes every access token handed out so far expired (42001).
 func (s *Server) ExpireTokens() {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	for k := range s.tokens {
 		s.tokens[k] = s.now.Add(-time.Second)
@@ -258,7 +265,7 @@ func (s *Server) customer(user string) {
 
 // add appends a customer's message to the log and returns its msgid.
 func (s *Server) add(user, msgtype string, body map[string]any) string {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.customer(user)
 	s.seq++
@@ -309,7 +316,7 @@ func (s *Server) Link(user, title, desc, url string) string {
 
 // event appends a system event (origin 4) and returns its msgid.
 func (s *Server) event(ev map[string]any) string {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.seq++
 	id := fmt.Sprintf("evt%06d%s", s.seq, randHex(3))
@@ -322,7 +329,7 @@ func (s *Server) event(ev map[string]any) string {
 // event carries a welcome code, valid once for 20 s. It returns the code.
 func (s *Server) EnterSession(user string) string {
 	code := "wc" + randHex(8)
-	s.mu.Lock()
+	s.lock()
 	s.customer(user)
 	s.welcome[code] = welcomeCode{user: user, at: s.now}
 	s.mu.Unlock()
@@ -381,7 +388,7 @@ func fail(w http.ResponseWriter, code int, msg string) {
 }
 
 func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.calls["gettoken"]++
 	q := r.URL.Query()
@@ -400,7 +407,7 @@ func (s *Server) api(h func(w http.ResponseWriter, body map[string]any, raw []by
 	return func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/cgi-bin/kf/")
 		raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		s.mu.Lock()
+		s.lock()
 		defer s.mu.Unlock()
 		s.calls[name]++
 		if r.Method != http.MethodPost {
@@ -585,7 +592,7 @@ func (s *Server) batchGet(w http.ResponseWriter, body map[string]any, _ []byte) 
 func (s *Server) Notice(target string) *http.Request {
 	s.t.Helper()
 	tok := "st" + randHex(10)
-	s.mu.Lock()
+	s.lock()
 	s.syncToks[tok] = s.now
 	now := s.now
 	s.mu.Unlock()
