@@ -16,7 +16,8 @@
 //
 // The API is called by a small client of the adapter's own over the
 // documented HTTP API; silenceper/wechat/v2 provides the callback
-// cryptography and the wire types. Its kf client is not used because its
+// cryptography (util.DecryptMsg, util.Signature), and its kf client is the
+// reference the fake is tested against. That client is not used here because its
 // URLs and HTTP client are process-wide (util.SetURIModifier,
 // util.DefaultHTTPClient, no timeout), it takes no context, and SyncMsg
 // drops the errcode, which the adapter needs to tell an expired token
