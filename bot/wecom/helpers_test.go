@@ -61,6 +61,7 @@ type options struct {
 	// fakeClock makes the engine read WeCom's clock (fakewecom.Advance).
 	fakeClock bool
 	poll      time.Duration // the adapter's PollEvery; 1 min when 0
+	leaseTTL  time.Duration // the adapter's LeaseTTL; 30 s when 0
 	timing    bot.Timing
 	fake      []fakewecom.Option
 	redis     []string // redis-server's arguments
@@ -108,7 +109,7 @@ func (h *harness) start(o options, i int) *replica {
 	r.eng = bot.NewEngine(r.store, h.cfg, opts...)
 	r.web = web.New(web.Options{Engine: r.eng, Feed: r.store, Staff: []string{"alice", "bob"}, Supervisors: []string{"sue"}, Addr: "127.0.0.1:0", Logger: quiet, PollEvery: 20 * time.Millisecond})
 	ad, err := wecom.New(wecom.Options{CorpID: h.f.CorpID(), Secret: h.f.Secret(), Token: h.f.Token(), AESKey: h.f.AESKey(), KfID: h.f.KfID(),
-		APIURL: h.f.URL(), Engine: r.eng, State: r.store, Replica: name, Logger: quiet, PollEvery: o.poll, Now: h.f.Now})
+		APIURL: h.f.URL(), Engine: r.eng, State: r.store, Replica: name, Logger: quiet, PollEvery: o.poll, LeaseTTL: o.leaseTTL, Now: h.f.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,6 +217,40 @@ func TestCursorStaysWhenACommitFails(t *testing.T) {
 	}
 }
 
+// TestAReplicaKilledMidPull: a replica dies (kill -9) holding the pull
+// lease, after it accepted a message but before it moved the cursor. The
+// others cannot pull until the lease runs out; then the periodic pull
+// reads from the kept cursor, and every message is handled once.
+func TestAReplicaKilledMidPull(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{poll: 100 * time.Millisecond, leaseTTL: time.Second})
+	ctx := context.Background()
+	first := h.say(sam, "My order never arrived")
+	h.waitHandled(sam, first)
+	lease := "wecom:pull:" + h.f.CorpID() + ":" + h.f.KfID()
+	// The killed replica: it holds the lease and had accepted the next
+	// message (its id is the msgid), then died.
+	if ok, err := h.r[0].store.Lease(ctx, lease, "killed", time.Second); err != nil || !ok {
+		t.Fatalf("lease: %v %v", ok, err)
+	}
+	second := h.f.Text(sam, "Order B71")
+	third := h.f.Text(sam, "Please call me back")
+	if err := h.r[0].eng.Accept(ctx, bot.Inbound{Channel: wecom.Channel, ID: second, Role: bot.CustomerRole, User: sam, Text: "Order B71"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.r[0].ad.Pull(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h.f.Served()[third] != 0 {
+		t.Fatal("a replica pulled while the killed one's lease held")
+	}
+	h.notify(0)
+	h.waitHandled(sam, third)
+	if got := h.transcriptIDs(sam); got[first] != 1 || got[second] != 1 || got[third] != 1 {
+		t.Errorf("transcript ids %v; want each once", got)
+	}
+}
+
 // TestTwoReplicasPullOneAtATime: notices to both replicas at once, with
 // small pages: every message is served by WeCom once (only one replica
 // pulls at a time, from the shared cursor) and handled once.
