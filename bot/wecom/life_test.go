@@ -102,3 +102,26 @@ func TestWholeCaseLife(t *testing.T) {
 		})
 	}
 }
+
+// TestLateWelcomeCodeIsLeftAlone: an enter-session event read after its
+// code's 20 s (the bot was down) sends nothing; the customer's first words
+// start the intake as usual.
+func TestLateWelcomeCodeIsLeftAlone(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{})
+	h.f.EnterSession(sam)
+	h.f.Advance(21 * time.Second)
+	first := h.say(sam, "Hello, my parcel never arrived")
+	h.f.WaitSent(sam, 0, "the intake's answer", func(fakewecom.Sent) bool { return true })
+	for _, s := range h.f.Sent(sam) {
+		if s.Welcome {
+			t.Errorf("a welcome was sent with a code read too late: %q", s.Text)
+		}
+	}
+	if got := h.snapshot(sam); got.Conv == nil || got.Conv.Intake == nil {
+		t.Errorf("no intake after %s", first)
+	}
+	if calls := h.f.Calls("send_msg_on_event"); calls != 0 {
+		t.Errorf("send_msg_on_event was called %d times", calls)
+	}
+}
