@@ -312,4 +312,21 @@ func TestExpiredTokenIsRenewedOnce(t *testing.T) {
 	if ready := h.r[0].ad.Ready(); ready != nil {
 		t.Errorf("not ready after renewing: %v", ready)
 	}
+	// A token WeCom does not know (40014) is replaced the same way.
+	key := "wecom:token:" + h.f.CorpID() + ":"
+	keys, _ := h.rdb.Keys(context.Background(), "cb:platform:"+key+"*").Result()
+	if len(keys) != 1 {
+		t.Fatalf("token keys %v", keys)
+	}
+	if err := h.rdb.Set(context.Background(), keys[0], "at-bogus", time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	second := h.say(sam, "Order B71")
+	h.waitHandled(sam, second)
+	if n := h.f.Calls("gettoken"); n != 3 {
+		t.Errorf("gettoken was called %d times; want one more renewal after 40014", n)
+	}
+	if strings.Contains(strings.Join(keys, ""), h.f.Secret()) {
+		t.Error("the token's key shows the secret")
+	}
 }
