@@ -379,6 +379,7 @@ func (a *act) offer() {
 	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.who.ID, At: a.now}
 	c.Awaiting, c.AskedAt = AskPick, a.now
 	a.customer("case.offer", map[string]any{"Owner": a.who.Name, "Options": a.e.optionLines(c, c.Lang)})
+	a.e.asks(c, a.ch, AskPick)
 	a.thread("team.offered", map[string]any{"Options": a.e.offeredLines(c)})
 	a.changed(EvOffered, strings.Join(a.cmd.Options, " | "))
 }
@@ -514,6 +515,7 @@ func (a *act) resolve() {
 	c.WaitingSince = time.Time{}
 	// The question fits what was done: "has the refund reached you?"
 	a.customer(flows.ResolveAskKey(c.Facts[flows.Outcome].Kinds), map[string]any{"Owner": a.e.nameOf(c.Owner)})
+	a.e.asks(c, a.ch, AskSolved)
 	a.thread("team.resolved", map[string]any{
 		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
 		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),

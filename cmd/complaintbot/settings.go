@@ -15,6 +15,7 @@ import (
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/slack"
 	"github.com/complaintbot/complaintbot/bot/web"
+	"github.com/complaintbot/complaintbot/bot/wecom"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -105,6 +106,8 @@ type config struct {
 	People *bot.Directory
 	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
 	Slack slack.Options
+	// WeCom holds the WeCom settings (WECOM_*); CorpID "" when off.
+	WeCom wecom.Options
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
@@ -269,6 +272,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if err := slack.CheckOptions(c.Slack, strings.EqualFold(get("TEAM_CHANNEL"), slack.Channel)); err != nil {
 			return nil, err
 		}
+	}
+	if err := parseWeCom(get, c); err != nil {
+		return nil, err
 	}
 	c.Paces = map[string]bot.Pace{}
 	for _, p := range platforms {
