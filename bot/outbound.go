@@ -41,7 +41,7 @@ func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
 	if c.Lang == flows.ZH {
 		text = flows.ToScript(text, c.Script)
 	}
-	c.SentSince++
+	c.SentSince += e.policy().limits[c.Channel].messages(text)
 	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text, At: now})
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
 }

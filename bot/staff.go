@@ -329,7 +329,7 @@ func (a *act) relay(text string) {
 	}
 	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text,
 		Staff: a.who.Name, StaffID: a.who.ID, At: a.now})
-	c.SentSince++
+	c.SentSince += a.e.policy().limits[c.Channel].messages(text)
 	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.who.ID, ID: a.in.ID, Text: text}}})
 	if a.in.Thread != c.ID {
 		// Written outside the thread: the thread shows it too.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -56,12 +55,12 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 			return "", err
 		}
 	}
-	parts := split(text, maxText)
+	parts := bot.SplitText(text, maxText, bot.Bytes)
 	var menu []map[string]any
 	if len(d.Choices) > 0 {
 		last := parts[len(parts)-1]
 		if len(last) > maxMenuHead {
-			parts = append(parts[:len(parts)-1], split(last, maxMenuHead)...)
+			parts = append(parts[:len(parts)-1], bot.SplitText(last, maxMenuHead, bot.Bytes)...)
 		}
 		menu = menuItems(d.Case, d.Choices)
 	}
@@ -155,35 +154,6 @@ func (a *Adapter) deliveryError(err error) error {
 		return &bot.RetryError{After: 5 * time.Second, Err: err}
 	}
 	return err
-}
-
-// split cuts text into pieces of at most max bytes, at a line end, else a
-// sentence end, else a space, else a character.
-func split(text string, max int) []string {
-	var out []string
-	for len(text) > max {
-		cut := max
-		for !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		head := text[:cut]
-		at := -1
-		for _, sep := range []string{"\n", "。", "！", "？", ". ", "! ", "? ", "；", "，", " "} {
-			if i := strings.LastIndex(head, sep); i > max/2 {
-				at = i + len(sep)
-				break
-			}
-		}
-		if at > 0 {
-			cut = at
-		}
-		out = append(out, strings.TrimSpace(text[:cut]))
-		text = strings.TrimSpace(text[cut:])
-	}
-	if text != "" || len(out) == 0 {
-		out = append(out, text)
-	}
-	return out
 }
 
 // clip shortens s to at most max bytes, at a character boundary.

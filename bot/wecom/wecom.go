@@ -50,7 +50,7 @@ const DefaultAPIURL = "https://qyapi.weixin.qq.com"
 
 // Limits are WeCom's rules for writing to a customer: within 48 hours of
 // their last message, and at most 5 messages until they write again.
-var Limits = bot.Limits{Window: 48 * time.Hour, Budget: 5}
+var Limits = bot.Limits{Window: 48 * time.Hour, Budget: 5, Text: maxText, TextUnit: bot.Bytes}
 
 // Engine is what the adapter needs of bot.Engine.
 type Engine interface {
