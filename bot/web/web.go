@@ -170,6 +170,12 @@ type Options struct {
 	// DefaultFailBurst and DefaultFailEvery when zero.
 	FailBurst int
 	FailEvery time.Duration
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server (WEB_TRUSTED_PROXIES): for requests from them, the client
+	// address (of the failed-attempt limit and the logs) is read from
+	// X-Forwarded-For. None by default: the header is then ignored, as
+	// any client could write it.
+	TrustedProxies []*net.IPNet
 	// Now is the clock of session expiry and the failed-attempt limit;
 	// time.Now when nil.
 	Now func() time.Time
@@ -195,6 +201,7 @@ type Server struct {
 	sessions *sessions
 	guard    *guard
 	loc      *time.Location
+	proxies  []*net.IPNet
 	checks   []readiness
 
 	mux       *http.ServeMux
@@ -242,6 +249,7 @@ func New(o Options) *Server {
 		sessions:    newSessions(slices.Clone(o.Secret), o.SessionTTL, o.Now),
 		guard:       newGuard(o.FailBurst, o.FailEvery, o.Now),
 		loc:         o.Location,
+		proxies:     slices.Clone(o.TrustedProxies),
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
@@ -322,7 +330,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
 		s.log.Debug("web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"ms", time.Since(start).Milliseconds(), "client", clientAddr(r))
+			"ms", time.Since(start).Milliseconds(), "client", s.clientAddr(r))
 	})
 }
 

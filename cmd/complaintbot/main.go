@@ -162,16 +162,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	webServer := web.New(web.Options{
-		Secret:      secret,
-		SessionTTL:  cfg.SessionTTL,
-		Location:    cfg.Location,
-		Engine:      engine,
-		Feed:        store,
-		Staff:       staffNames,
-		Supervisors: supNames,
-		Token:       cfg.TeamToken,
-		Addr:        cfg.WebAddr,
-		Logger:      log,
+		Secret:         secret,
+		SessionTTL:     cfg.SessionTTL,
+		Location:       cfg.Location,
+		TrustedProxies: cfg.TrustedProxies,
+		Engine:         engine,
+		Feed:           store,
+		Staff:          staffNames,
+		Supervisors:    supNames,
+		Token:          cfg.TeamToken,
+		Addr:           cfg.WebAddr,
+		Logger:         log,
 	})
 
 	webServer.AddReadiness("redis", func(ctx context.Context) error {
