@@ -25,6 +25,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/export"
 	"github.com/complaintbot/complaintbot/bot/metrics"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
 	"github.com/complaintbot/complaintbot/bot/web"
@@ -166,13 +167,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SessionTTL:     cfg.SessionTTL,
 		Location:       cfg.Location,
 		TrustedProxies: cfg.TrustedProxies,
-		Engine:         engine,
-		Feed:           store,
-		Staff:          staffNames,
-		Supervisors:    supNames,
-		Token:          cfg.TeamToken,
-		Addr:           cfg.WebAddr,
-		Logger:         log,
+		Export: func(ctx context.Context, w io.Writer, q web.ExportQuery) error {
+			_, err := export.Cases(ctx, store, w, export.Query{Format: q.Format, Transcripts: q.Transcripts,
+				From: q.From, To: q.To, Statuses: q.Statuses, Location: cfg.Location})
+			return err
+		},
+		Engine:      engine,
+		Feed:        store,
+		Staff:       staffNames,
+		Supervisors: supNames,
+		Token:       cfg.TeamToken,
+		Addr:        cfg.WebAddr,
+		Logger:      log,
 	})
 
 	webServer.AddReadiness("redis", func(ctx context.Context) error {
