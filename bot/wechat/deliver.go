@@ -65,11 +65,15 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		// Not a friend of the account: in the group, with an @mention.
 		to, text, team = s.group, "@"+d.ToHandle+"\u2005"+d.Text, true
 	case d.Kind == bot.KindCard && d.EditsRef != "" && d.Card != nil:
-		// A card cannot change in place: a short line says what changed.
+		// A card cannot change in place: a short line says what changed,
+		// when its status or owner did.
+		if !a.cards.changed(d.Card) {
+			return d.EditsRef, nil
+		}
 		to, text, team = s.group, a.cardUpdate(d.Card), true
 	default:
 		to, text, team = s.group, d.Text, true
-		if c := caseOf(d); c != "" && !caseNumber.MatchString(text) {
+		if c := caseOf(d); c != "" && !strings.Contains(firstLine(text), "#"+c) {
 			text = "#" + c + " " + text
 		}
 	}
@@ -77,6 +81,12 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		return "", bot.Permanent("no_team_group", errors.New("the team group is not among the account's saved groups (WECHAT_TEAM_GROUP)"))
 	}
 	parts := split(text, maxText)
+	if c := caseOf(d); team && c != "" {
+		// Every part names its case, so that a quote of any finds it.
+		for i := 1; i < len(parts); i++ {
+			parts[i] = "#" + c + " … " + parts[i]
+		}
+	}
 	first := ""
 	if team {
 		first = ref(parts[0])
@@ -105,11 +115,40 @@ func caseOf(d bot.Delivery) string {
 
 // cardUpdate words what changed on a card, in one short line.
 func (a *Adapter) cardUpdate(c *bot.Card) string {
-	data := map[string]any{"ID": c.Case, "Status": string(c.Status), "Owner": c.Owner}
+	data := map[string]any{"ID": c.Case, "Status": a.word("wechat.status."+string(c.Status), nil), "Owner": c.Owner}
 	if c.Owner != "" {
 		return a.word("wechat.card.update_owner", data)
 	}
 	return a.word("wechat.card.update", data)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// cardStates remembers the status and owner last shown of each case's
+// card, so that an update is posted only when one of them changed.
+type cardStates struct {
+	mu   sync.Mutex
+	seen map[string]string
+}
+
+func (c *cardStates) changed(card *bot.Card) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = map[string]string{}
+	}
+	if len(c.seen) > 10_000 {
+		clear(c.seen)
+	}
+	now := string(card.Status) + "\x00" + card.Owner
+	if c.seen[card.Case] == now {
+		return false
+	}
+	c.seen[card.Case] = now
+	return true
 }
 
 // friendOf returns the UserName of a staff member's private chat: a member

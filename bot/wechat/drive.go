@@ -231,7 +231,7 @@ func (a *Adapter) newSession(ctx context.Context) *session {
 	b.ScanCallBack = func(openwechat.CheckLoginResponse) {
 		a.qr.set(qrScanned, "")
 		a.log.Info("wechat: QR code scanned; waiting for the phone to confirm")
-		a.tell(ctx, "scanned:"+b.UUID(), "wechat.scanned", nil)
+		a.notify(ctx, "scanned:"+b.UUID(), "wechat.scanned", nil)
 	}
 	b.LoginCallBack = nil
 	b.SyncCheckCallback = func(openwechat.SyncCheckResponse) { s.heartbeat.Store(time.Now().UnixMilli()) }
@@ -281,7 +281,7 @@ func (a *Adapter) started(ctx context.Context, s *session, how string) (*session
 		a.log.Error("wechat: could not read the contacts; customers are recognised as they write", "err", err)
 	}
 	a.log.Info("wechat: logged in", "as", s.name, "how", how, "friends", len(s.contacts), "team_group", s.group != "")
-	a.tell(ctx, "login:"+s.login, "wechat.logged_in", map[string]any{"Name": s.name})
+	a.notify(ctx, "login:"+s.login, "wechat.logged_in", map[string]any{"Name": s.name})
 	if a.o.TeamGroup != "" && s.group == "" {
 		a.log.Error("wechat: the team group is not among the account's saved groups; on the phone, open the group's details and turn on 'Save to Contacts'", "group", a.o.TeamGroup)
 	}

@@ -202,7 +202,7 @@ func (a *Adapter) staffMessage(ctx context.Context, s *session, m *openwechat.Me
 
 // caseNumber finds the case a quoted message of the bot is about: every
 // message the bot posts about a case starts with its number.
-var caseNumber = regexp.MustCompile(`^\s*#(\d+)\b`)
+var caseNumber = regexp.MustCompile(`^[^\n]*?#(\d+)`)
 
 // withoutMention drops a leading @ of the account ("@客服小微 认领 1").
 func (a *Adapter) withoutMention(s *session, text string) string {

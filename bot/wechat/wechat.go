@@ -132,6 +132,7 @@ type Adapter struct {
 	cur    atomic.Pointer[session]
 	qr     qrState
 	sent   sentLog
+	cards  cardStates
 	slow   slowDown
 
 	cancel context.CancelFunc
@@ -253,6 +254,20 @@ func (a *Adapter) word(key string, data map[string]any) string {
 // tell posts a notice to the team channel, once per id; a failure is
 // logged (a notice is never worth a lost message).
 func (a *Adapter) tell(ctx context.Context, id, key string, data map[string]any) {
+	a.post(ctx, id, key, data, false)
+}
+
+// notify posts a notice about the account itself (scanned, logged in) to
+// the team channel only when it is elsewhere: the group sees the account
+// anyway.
+func (a *Adapter) notify(ctx context.Context, id, key string, data map[string]any) {
+	a.post(ctx, id, key, data, true)
+}
+
+func (a *Adapter) post(ctx context.Context, id, key string, data map[string]any, elsewhere bool) {
+	if elsewhere && a.engine.Config().Team == Channel {
+		return
+	}
 	if err := a.engine.PostTeam(ctx, "wechat:"+id, a.word(key, data)); err != nil {
 		a.log.Warn("wechat: could not post a notice to the team", "notice", key, "err", err)
 	}
