@@ -79,9 +79,10 @@ type Identities struct {
 	// login is the current login; looks counts, for it, the contacts that
 	// share a nickname and avatar (their "look"), and byAddr caches who each
 	// address is.
-	login  string
-	looks  map[string]int
-	byAddr map[string]string
+	login   string
+	looks   map[string]int
+	remarks map[string]bool
+	byAddr  map[string]string
 }
 
 // NewIdentities returns the identity map of platform, kept in store.
@@ -93,18 +94,32 @@ func look(c Contact) string { return strings.TrimSpace(c.Nick) + "\x00" + c.Avat
 
 // Login starts a login: contacts are every friend the platform lists in it,
 // so that a look shared by two friends of this login is known to be
-// ambiguous.
-func (ids *Identities) Login(login string, contacts []Contact) {
+// ambiguous, and a customer of the previous login who is no longer among
+// them (a changed nickname and avatar) is known to have vanished.
+func (ids *Identities) Login(ctx context.Context, login string, contacts []Contact) error {
 	ids.mu.Lock()
-	defer ids.mu.Unlock()
 	if ids.login != login {
 		ids.byAddr = map[string]string{}
 	}
 	ids.login = login
 	ids.looks = map[string]int{}
+	ids.remarks = map[string]bool{}
 	for _, c := range contacts {
 		ids.looks[look(c)]++
+		if c.Remark != "" {
+			ids.remarks[c.Remark] = true
+		}
 	}
+	ids.mu.Unlock()
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "login:current")
+	if err != nil || vals[0] == login {
+		return err
+	}
+	kv := map[string]string{"login:current": login}
+	if vals[0] != "" {
+		kv["login:prev"] = vals[0]
+	}
+	return ids.store.SetIdentityFields(ctx, ids.platform, kv)
 }
 
 // record is what is kept of a known customer.
@@ -125,7 +140,10 @@ type record struct {
 //     customer has that look and only one friend of this login has it;
 //  4. otherwise, when known customers share the nickname (another avatar,
 //     or the look is shared), a Doubt listing them: never a guess;
-//  5. otherwise a new customer.
+//  5. otherwise, when customers of the previous login are missing from this
+//     one (they may have changed both nickname and avatar), a Doubt listing
+//     them;
+//  6. otherwise a new customer.
 //
 // A certain recognition records the contact's current address, so that
 // messages to the customer reach them in this login (Address).
@@ -189,6 +207,12 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact) (
 	switch {
 	case len(exact) == 1 && !shared:
 		return Recognition{User: exact[0]}, ids.bind(ctx, login, exact[0], c)
+	case len(cands) == 0:
+		if cands, err = ids.vanished(ctx, login); err != nil {
+			return Recognition{}, err
+		}
+	}
+	switch {
 	case len(cands) > 0:
 		d := &Doubt{Code: doubtCode(login, c.Address), Contact: c, Candidates: cands, Login: login}
 		b, _ := json.Marshal(d)
@@ -197,6 +221,46 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact) (
 	}
 	u := newID()
 	return Recognition{User: u, New: true}, ids.bind(ctx, login, u, c)
+}
+
+// vanished returns the customers seen in the login before login whom no
+// friend of login looks like any more.
+func (ids *Identities) vanished(ctx context.Context, login string) ([]Candidate, error) {
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "login:prev")
+	if err != nil || vals[0] == "" || vals[0] == login {
+		return nil, err
+	}
+	lv, err := ids.store.IdentityFields(ctx, ids.platform, "users:"+vals[0])
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	_ = json.Unmarshal([]byte(lv[0]), &users)
+	if len(users) == 0 {
+		return nil, nil
+	}
+	fields := make([]string, len(users))
+	for i, u := range users {
+		fields[i] = "u:" + u
+	}
+	recs, err := ids.store.IdentityFields(ctx, ids.platform, fields...)
+	if err != nil {
+		return nil, err
+	}
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	var out []Candidate
+	for i, raw := range recs {
+		var r record
+		if json.Unmarshal([]byte(raw), &r) != nil || r.Login == login {
+			continue
+		}
+		if ids.looks[look(Contact{Nick: r.Nick, Avatar: r.Avatar})] > 0 || (r.Remark != "" && ids.remarks[r.Remark]) {
+			continue // still there, under their old look or remark
+		}
+		out = append(out, Candidate{User: users[i], Nick: r.Nick, Remark: r.Remark})
+	}
+	return out, nil
 }
 
 func doubtCode(login, address string) string {
@@ -215,10 +279,12 @@ func (ids *Identities) cache(login, address, user string) {
 // bind records that c, in login, is user.
 func (ids *Identities) bind(ctx context.Context, login, user string, c Contact) error {
 	nick := strings.TrimSpace(c.Nick)
-	vals, err := ids.store.IdentityFields(ctx, ids.platform, "n:"+nick, "u:"+user)
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "n:"+nick, "u:"+user, "users:"+login)
 	if err != nil {
 		return err
 	}
+	var seen []string
+	_ = json.Unmarshal([]byte(vals[2]), &seen)
 	var users []string
 	_ = json.Unmarshal([]byte(vals[0]), &users)
 	if !slices.Contains(users, user) {
@@ -233,6 +299,10 @@ func (ids *Identities) bind(ctx context.Context, login, user string, c Contact) 
 	nb, _ := json.Marshal(users)
 	rb, _ := json.Marshal(r)
 	kv := map[string]string{"a:" + login + ":" + c.Address: user, "u:" + user: string(rb), "n:" + nick: string(nb)}
+	if !slices.Contains(seen, user) {
+		sb, _ := json.Marshal(append(seen, user))
+		kv["users:"+login] = string(sb)
+	}
 	if c.Remark != "" {
 		kv["r:"+c.Remark] = user
 	}

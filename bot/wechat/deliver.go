@@ -34,7 +34,7 @@ var errNotDriving = errors.New("wechat: this replica does not drive the account 
 func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 	s := a.cur.Load()
 	if s == nil {
-		return "", &bot.RetryError{After: 2 * time.Second, Platform: true, Err: errNotDriving}
+		return "", &bot.RetryError{After: 500 * time.Millisecond, Platform: true, Err: errNotDriving}
 	}
 	if wait := a.slow.wait(time.Now()); wait > 0 {
 		return "", &bot.RetryError{After: wait, Platform: true, Err: errors.New("wechat: slowing down after Ret 1205 (too often)")}

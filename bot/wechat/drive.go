@@ -312,7 +312,9 @@ func (a *Adapter) loadContacts(ctx context.Context, s *session) error {
 			all = append(all, c)
 		}
 	}
-	a.ids.Login(s.login, all)
+	if err := a.ids.Login(ctx, s.login, all); err != nil {
+		return err
+	}
 	if group == nil {
 		return nil
 	}
