@@ -72,7 +72,16 @@ type replica struct {
 	inbox  *bot.Inbox
 	runner *scheduler.Runner
 	store  *redisstore.Store
+	rc     *redis.Client
 	stop   func()
+}
+
+// kill stops a replica as kill -9 would: its Redis connection is gone, so
+// it neither renews nor gives back its leases, and its WeChat session
+// stops polling.
+func (r *replica) kill() {
+	_ = r.rc.Close()
+	r.stop()
 }
 
 type harness struct {
@@ -128,7 +137,8 @@ func newHarness(t *testing.T, o options) *harness {
 
 func (h *harness) start(o options, i int) *replica {
 	t := h.t
-	r := &replica{name: "r" + string(rune('0'+i)), store: redisstore.New(h.srv.Client(t), redisstore.Options{})}
+	rc := h.srv.Client(t)
+	r := &replica{name: "r" + string(rune('0'+i)), rc: rc, store: redisstore.New(rc, redisstore.Options{})}
 	wakeups := scheduler.NewWakeUps(h.srv.Client(t), r.store.Options().WakeUpKey)
 	r.runner = scheduler.NewRunner(wakeups, func(ctx context.Context, n string, due time.Time) error {
 		return r.eng.WakeUp(ctx, n, due)
@@ -334,4 +344,11 @@ func (h *harness) caseView(id string) *bot.CaseView {
 	v, err := h.eng().Case(context.Background(), id)
 	must(h.t, err)
 	return v
+}
+
+func (h *harness) conversationOn(r *replica, user string) *bot.Snapshot {
+	h.t.Helper()
+	snap, err := r.store.Load(context.Background(), bot.LoadQuery{Customer: bot.CustomerKey(wechat.Channel, user)})
+	must(h.t, err)
+	return snap
 }
