@@ -261,9 +261,10 @@ func (l *sentLog) mark(id string, part int) {
 	l.parts[id][part] = true
 }
 
-// slowDown is the account's pause after Ret 1205: one minute, doubled at
-// each further 1205 within the hour, up to an hour.
+// slowDown is the account's pause after Ret 1205: Options.SlowDown,
+// doubled at each further 1205 within the hour, up to an hour.
 type slowDown struct {
+	base  time.Duration
 	mu    sync.Mutex
 	until time.Time
 	step  time.Duration
@@ -274,9 +275,9 @@ func (s *slowDown) hit(now time.Time) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if now.Sub(s.last) > time.Hour || s.step == 0 {
-		s.step = time.Minute
+		s.step = s.base
 	} else {
-		s.step = min(s.step*2, time.Hour)
+		s.step = min(s.step*2, max(time.Hour, s.base))
 	}
 	s.last, s.until = now, now.Add(s.step)
 	return s.step

@@ -100,6 +100,11 @@ type options struct {
 	pace     bot.Pace
 	fake     []fakewechat.Option
 	noPhone  bool
+	slowDown time.Duration
+	manual   bool      // the test plays the phone: no automatic scan and confirm
+	terminal io.Writer // gets the QR drawing
+	// prepare runs on each replica's adapter before it starts.
+	prepare func(i int, a *wechat.Adapter)
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -113,7 +118,11 @@ func logger() *slog.Logger {
 
 func newHarness(t *testing.T, o options) *harness {
 	t.Helper()
-	f := fakewechat.New(append([]fakewechat.Option{fakewechat.WithAutoConfirm(), fakewechat.WithLongPoll(200 * time.Millisecond)}, o.fake...)...)
+	fo := []fakewechat.Option{fakewechat.WithLongPoll(200 * time.Millisecond)}
+	if !o.manual {
+		fo = append(fo, fakewechat.WithAutoConfirm())
+	}
+	f := fakewechat.New(append(fo, o.fake...)...)
 	t.Cleanup(f.Close)
 	if !o.noPhone {
 		phone(t, f)
@@ -149,8 +158,11 @@ func (h *harness) start(o options, i int) *replica {
 		lease = 3 * time.Second
 	}
 	ad, err := wechat.New(wechat.Options{Engine: r.eng, Store: r.store, Replica: r.name, TeamGroup: groupName,
-		Endpoint: h.f.URL(), Logger: logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond})
+		Endpoint: h.f.URL(), Logger: logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Terminal: o.terminal, Token: "t0ken"})
 	must(t, err)
+	if o.prepare != nil {
+		o.prepare(i, ad)
+	}
 	must(t, ad.Start(context.Background()))
 	r.ad = ad
 	r.sender = bot.NewSender(r.store, wechat.Channel, ad, r.name, quiet)

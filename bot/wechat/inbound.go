@@ -39,8 +39,8 @@ func (a *Adapter) handle(s *session, m *openwechat.Message) {
 		return
 	}
 	s.heartbeat.Store(time.Now().UnixMilli())
-	if testHook != nil {
-		testHook(m)
+	if a.hook != nil {
+		a.hook(m)
 	}
 	switch {
 	case m.FromUserName == s.self || m.MsgType == 51:
@@ -59,9 +59,6 @@ func (a *Adapter) handle(s *session, m *openwechat.Message) {
 		a.customerMessage(ctx, s, m)
 	}
 }
-
-// testHook, when set by a test, runs before every message is handled.
-var testHook func(*openwechat.Message)
 
 // customerMessage accepts a friend's private message, as the customer
 // bot.Identities recognises; a contact in doubt is held and the team asked.

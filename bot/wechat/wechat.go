@@ -97,6 +97,10 @@ type Options struct {
 	// Backoff is the first wait after a sync error or a failed login,
 	// doubled up to a minute (default 1 s).
 	Backoff time.Duration
+	// SlowDown is the pause of every send after WeChat answers 1205 ("too
+	// often"), doubled at each further 1205 within the hour up to an hour
+	// (default 1 min).
+	SlowDown time.Duration
 }
 
 // CheckOptions returns an error naming the setting when the combination
@@ -137,6 +141,9 @@ type Adapter struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	// hook, set by tests, runs before each message is handled.
+	hook func(*openwechat.Message)
 }
 
 var (
@@ -167,6 +174,9 @@ func New(o Options) (*Adapter, error) {
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
 	}
+	if o.SlowDown <= 0 {
+		o.SlowDown = time.Minute
+	}
 	cfg := o.Engine.Config()
 	a := &Adapter{o: o, engine: o.Engine, store: o.Store, ids: bot.NewIdentities(o.Store, Channel),
 		log: o.Logger.With("platform", Channel), cat: cfg.Catalog, lang: cfg.TeamLang}
@@ -180,6 +190,7 @@ func New(o Options) (*Adapter, error) {
 		a.base, _ = url.Parse(o.Endpoint)
 	}
 	a.sent.init(10_000)
+	a.slow.base = o.SlowDown
 	a.health.set(errors.New("wechat: not started"))
 	return a, nil
 }
