@@ -83,6 +83,8 @@ type Identities struct {
 	looks   map[string]int
 	remarks map[string]bool
 	byAddr  map[string]string
+	// contacts are this login's friends by "r:"+remark and "l:"+look.
+	contacts map[string]Contact
 }
 
 // NewIdentities returns the identity map of platform, kept in store.
@@ -104,10 +106,13 @@ func (ids *Identities) Login(ctx context.Context, login string, contacts []Conta
 	ids.login = login
 	ids.looks = map[string]int{}
 	ids.remarks = map[string]bool{}
+	ids.contacts = map[string]Contact{}
 	for _, c := range contacts {
 		ids.looks[look(c)]++
+		ids.contacts["l:"+look(c)] = c
 		if c.Remark != "" {
 			ids.remarks[c.Remark] = true
+			ids.contacts["r:"+c.Remark] = c
 		}
 	}
 	ids.mu.Unlock()
@@ -328,19 +333,36 @@ func (ids *Identities) bind(ctx context.Context, login, user string, c Contact) 
 }
 
 // Address returns where user can be reached in login: the address they were
-// recognised at in it, or "" when they have not been seen in this login.
-// It also returns whether the customer is held by an open question.
+// recognised at in it, or else the address of the friend of this login
+// whom Recognise certainly takes for them (by remark, or by a look no one
+// else has); "" when there is none yet. It also returns whether the
+// customer is held by an open question.
 func (ids *Identities) Address(ctx context.Context, login, user string) (addr string, held bool, err error) {
 	vals, err := ids.store.IdentityFields(ctx, ids.platform, "u:"+user, "held:"+user)
 	if err != nil {
 		return "", false, err
 	}
+	held = vals[1] != ""
 	var r record
 	_ = json.Unmarshal([]byte(vals[0]), &r)
-	if r.Login == login {
-		addr = r.Address
+	if r.Login == login || held {
+		return r.Address, held, nil
 	}
-	return addr, vals[1] != "", nil
+	ids.mu.Lock()
+	c, ok := ids.contacts["r:"+r.Remark]
+	if !ok || r.Remark == "" {
+		c, ok = ids.contacts["l:"+look(Contact{Nick: r.Nick, Avatar: r.Avatar})]
+	}
+	current := ids.login == login
+	ids.mu.Unlock()
+	if !ok || !current {
+		return "", false, nil
+	}
+	rec, err := ids.Recognise(ctx, login, c)
+	if err != nil || rec.User != user {
+		return "", rec.Doubt != nil, err
+	}
+	return c.Address, false, nil
 }
 
 // Hold keeps a message of a contact in doubt until the question is

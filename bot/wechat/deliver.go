@@ -51,7 +51,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		case held:
 			return "", &bot.RetryError{After: 30 * time.Second, Err: errors.New("wechat: held until the team says who this customer is")}
 		case addr == "":
-			return "", &bot.RetryError{After: time.Minute, Err: errors.New("wechat: the customer has not been recognised since the last login; they are reached when they write again or staff set their remark name")}
+			return "", &bot.RetryError{After: 5 * time.Second, Err: errors.New("wechat: the customer has not been recognised since the last login; they are reached when they write again or staff set their remark name")}
 		}
 		to, text = addr, d.Text
 		if d.Staff != "" {
@@ -183,8 +183,12 @@ func (a *Adapter) deliveryError(ctx context.Context, s *session, err error) erro
 		a.health.set(fmt.Errorf("wechat: logged out (Ret %d)", int(ret)))
 		a.log.Error("wechat: the service refused the session", "ret", int(ret))
 		s.bot.ExitWith(err)
-		return &bot.RetryError{After: 10 * time.Second, Platform: true, Err: err}
+		// A new login follows (Deliver waits for it meanwhile).
+		return &bot.RetryError{After: time.Second, Platform: true, Err: err}
 	case 1204:
+		if a.cur.Load() != s || s.bot.Context().Err() != nil {
+			return &bot.RetryError{After: time.Second, Err: err} // the session changed under the send
+		}
 		return bot.Permanent("not_a_friend", err)
 	}
 	return err
