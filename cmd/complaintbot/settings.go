@@ -93,6 +93,8 @@ type config struct {
 	People *bot.Directory
 	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
 	Slack slack.Options
+	// WeChat holds the WeChat settings (WECHAT_*).
+	WeChat wechatConfig
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
@@ -237,6 +239,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if err := slack.CheckOptions(c.Slack, strings.EqualFold(get("TEAM_CHANNEL"), slack.Channel)); err != nil {
 			return nil, err
 		}
+	}
+	if c.WeChat, err = parseWeChat(get, get("TEAM_CHANNEL")); err != nil {
+		return nil, err
 	}
 	c.Paces = map[string]bot.Pace{}
 	for _, p := range platforms {
