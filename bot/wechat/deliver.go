@@ -182,7 +182,8 @@ func (a *Adapter) deliveryError(ctx context.Context, s *session, err error) erro
 	case 1100, 1101, 1102, 1203:
 		a.health.set(fmt.Errorf("wechat: logged out (Ret %d)", int(ret)))
 		a.log.Error("wechat: the service refused the session", "ret", int(ret))
-		s.bot.ExitWith(err)
+		s.reason.Store(err)
+		s.end()
 		// A new login follows (Deliver waits for it meanwhile).
 		return &bot.RetryError{After: time.Second, Platform: true, Err: err}
 	case 1204:

@@ -20,6 +20,11 @@ import (
 // session is one login of the account, while this replica drives it.
 type session struct {
 	bot *openwechat.Bot
+	// end ends the session from outside the library (a send answered with
+	// a logout code): cancelling its context, never Bot.ExitWith, which
+	// writes fields the sync goroutine reads and writes too.
+	end    context.CancelFunc
+	reason atomic.Value // error: why end was called
 	// login names the login: the account's UserName in it, which changes
 	// at every new login and stays through a hot login.
 	login string
@@ -115,6 +120,9 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	go a.watch(dctx, s)
 	<-s.bot.Context().Done()
 	reason := s.bot.CrashReason()
+	if r, ok := s.reason.Load().(error); ok && reason == nil {
+		reason = r
+	}
 	select {
 	case <-lost:
 		a.health.set(errors.New("wechat: the lease was lost; another replica drives the account"))
@@ -180,7 +188,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 			a.log.Info("wechat: hot login")
 			return a.started(ctx, s, "hot")
 		} else {
-			s.bot.ExitWith(err)
+			s.end()
 			a.log.Info("wechat: hot login failed; trying push login", "err", err)
 		}
 		st.rewind()
@@ -189,7 +197,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 			a.log.Info("wechat: push login confirmed on the phone")
 			return a.started(ctx, s, "push")
 		} else {
-			s.bot.ExitWith(err)
+			s.end()
 			a.log.Info("wechat: push login failed; showing a QR code", "err", err)
 		}
 	}
@@ -202,7 +210,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 			a.qr.set(qrLoggedIn, "")
 			return a.started(ctx, s, "qr")
 		}
-		s.bot.ExitWith(err)
+		s.end()
 		if errors.Is(err, openwechat.ErrLoginTimeout) {
 			a.log.Info("wechat: the QR code expired; a new one follows")
 			continue
@@ -224,8 +232,9 @@ func (qrLogin) OnError(b *openwechat.Bot, _ error) error { return b.Login() }
 // newSession makes a bot in desktop mode in ctx, with the adapter's
 // callbacks (no xdg-open, no log line per heartbeat) and handlers.
 func (a *Adapter) newSession(ctx context.Context) *session {
+	ctx, end := context.WithCancel(ctx)
 	b := openwechat.DefaultBot(openwechat.Desktop, openwechat.WithContextOption(ctx))
-	s := &session{bot: b, ready: make(chan struct{}), staff: map[string]string{}, byHandle: map[string]string{}}
+	s := &session{bot: b, end: end, ready: make(chan struct{}), staff: map[string]string{}, byHandle: map[string]string{}}
 	s.heartbeat.Store(time.Now().UnixMilli())
 	b.UUIDCallback = a.showQR
 	b.ScanCallBack = func(openwechat.CheckLoginResponse) {
@@ -239,6 +248,11 @@ func (a *Adapter) newSession(ctx context.Context) *session {
 	backoff := a.o.Backoff
 	var lastErr atomic.Int64
 	b.MessageErrorHandler = func(err error) error {
+		if ctx.Err() != nil {
+			// Ended from outside: let the loop see it and stop, without
+			// ExitWith (CrashReason is being read).
+			return nil
+		}
 		// Never a busy loop: wait, longer after repeated errors, then let
 		// the library poll again; a logout ends the session.
 		var ret openwechat.Ret
@@ -258,9 +272,7 @@ func (a *Adapter) newSession(ctx context.Context) *session {
 		}
 		wait := backoff + rand.N(backoff/2+1)
 		backoff = min(backoff*2, time.Minute)
-		if !sleep(ctx, wait) {
-			return ctx.Err()
-		}
+		sleep(ctx, wait)
 		return nil
 	}
 	a.install(b)
