@@ -76,6 +76,11 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		if c := caseOf(d); c != "" && !strings.Contains(firstLine(text), "#"+c) {
 			text = "#" + c + " " + text
 		}
+		if d.Kind == bot.KindCard && d.Card != nil && d.Card.Channel == Channel {
+			// WeChat gives no stable id: a remark set on the phone is what
+			// recognises the customer surely after the next login.
+			text += "\n" + a.word("wechat.card.remark", map[string]any{"ID": d.Card.Case})
+		}
 	}
 	if to == "" {
 		return "", bot.Permanent("no_team_group", errors.New("the team group is not among the account's saved groups (WECHAT_TEAM_GROUP)"))

@@ -94,15 +94,16 @@ type harness struct {
 }
 
 type options struct {
-	lang     flows.Lang
-	replicas int
-	lease    time.Duration
-	pace     bot.Pace
-	fake     []fakewechat.Option
-	noPhone  bool
-	slowDown time.Duration
-	manual   bool      // the test plays the phone: no automatic scan and confirm
-	terminal io.Writer // gets the QR drawing
+	lang      flows.Lang
+	replicas  int
+	lease     time.Duration
+	pace      bot.Pace
+	fake      []fakewechat.Option
+	noPhone   bool
+	slowDown  time.Duration
+	heartbeat time.Duration
+	manual    bool      // the test plays the phone: no automatic scan and confirm
+	terminal  io.Writer // gets the QR drawing
 	// prepare runs on each replica's adapter before it starts.
 	prepare func(i int, a *wechat.Adapter)
 }
@@ -158,7 +159,7 @@ func (h *harness) start(o options, i int) *replica {
 		lease = 3 * time.Second
 	}
 	ad, err := wechat.New(wechat.Options{Engine: r.eng, Store: r.store, Replica: r.name, TeamGroup: groupName,
-		Endpoint: h.f.URL(), Logger: logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Terminal: o.terminal, Token: "t0ken"})
+		Endpoint: h.f.URL(), Logger: logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Heartbeat: o.heartbeat, Terminal: o.terminal, Token: "t0ken"})
 	must(t, err)
 	if o.prepare != nil {
 		o.prepare(i, ad)

@@ -68,8 +68,8 @@ func TestWholeCaseLife(t *testing.T) {
 
 			// The card in the team group: plain text with the case number.
 			card := h.waitSaid("team", 0, "#"+id)
-			if strings.ContainsAny(card.Content, "\x01\x02<>") {
-				t.Errorf("the card reads %q", card.Content)
+			if strings.ContainsAny(card.Content, "\x01\x02<>") || !strings.Contains(card.Content, "CB-"+id) {
+				t.Errorf("the card reads %q; want plain text suggesting the remark CB-%s", card.Content, id)
 			}
 
 			// Eve is in the group but not staff: her claim is chatter.
