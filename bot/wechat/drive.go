@@ -36,11 +36,14 @@ type session struct {
 	// contacts are the friends of this login by UserName.
 	contacts map[string]bot.Contact
 	// staff maps the UserName of a team group member to their handle.
-	mu        sync.Mutex
-	staff     map[string]string
-	byHandle  map[string]string // handle → UserName, for direct messages
-	ready     chan struct{}     // closed once the contacts are known
-	heartbeat atomic.Int64      // unix ms of the last sync answer
+	mu       sync.Mutex
+	staff    map[string]string
+	byHandle map[string]string // handle → UserName, for direct messages
+	// twice are handles two members of the group go by in this login
+	// (someone took a staff member's group name): neither is staff.
+	twice     map[string]bool
+	ready     chan struct{} // closed once the contacts are known
+	heartbeat atomic.Int64  // unix ms of the last sync answer
 }
 
 func (s *session) staffHandle(userName string) (string, bool) {
@@ -234,7 +237,7 @@ func (qrLogin) OnError(b *openwechat.Bot, _ error) error { return b.Login() }
 func (a *Adapter) newSession(ctx context.Context) *session {
 	ctx, end := context.WithCancel(ctx)
 	b := openwechat.DefaultBot(openwechat.Desktop, openwechat.WithContextOption(ctx))
-	s := &session{bot: b, end: end, ready: make(chan struct{}), staff: map[string]string{}, byHandle: map[string]string{}}
+	s := &session{bot: b, end: end, ready: make(chan struct{}), staff: map[string]string{}, byHandle: map[string]string{}, twice: map[string]bool{}}
 	s.heartbeat.Store(time.Now().UnixMilli())
 	b.UUIDCallback = a.showQR
 	b.ScanCallBack = func(openwechat.CheckLoginResponse) {
@@ -350,7 +353,9 @@ func (a *Adapter) loadContacts(ctx context.Context, s *session) error {
 
 // learnMember adds a team group member to the staff directory under the
 // first of their group display name, remark name and nickname that the
-// directory knows (or, in an open directory, the first they have).
+// directory knows (or, in an open directory, the first they have). A
+// handle that two members of the group go by is nobody's: one of them
+// took the other's name, and a command from either could be forged.
 func (a *Adapter) learnMember(s *session, m *openwechat.User) (string, bool) {
 	names := []string{m.DisplayName}
 	if c, ok := s.contacts[m.UserName]; ok {
@@ -363,8 +368,7 @@ func (a *Adapter) learnMember(s *session, m *openwechat.User) (string, bool) {
 			continue
 		}
 		if _, ok := dir.ByHandle(Channel, n); ok {
-			s.setStaff(m.UserName, n)
-			return n, true
+			return a.setStaff(s, m.UserName, n)
 		}
 	}
 	for _, n := range names {
@@ -372,18 +376,27 @@ func (a *Adapter) learnMember(s *session, m *openwechat.User) (string, bool) {
 			continue
 		}
 		if p := dir.Learn(Channel, n, n); p != nil {
-			s.setStaff(m.UserName, n)
-			return n, true
+			return a.setStaff(s, m.UserName, n)
 		}
 	}
 	return "", false
 }
 
-func (s *session) setStaff(userName, handle string) {
+func (a *Adapter) setStaff(s *session, userName, handle string) (string, bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if other, ok := s.byHandle[handle]; (ok && other != userName) || s.twice[handle] {
+		if !s.twice[handle] {
+			a.log.Warn("wechat: two members of the team group go by the same name; neither is taken for staff until one changes it", "name", handle)
+		}
+		s.twice[handle] = true
+		delete(s.staff, other)
+		delete(s.byHandle, handle)
+		return "", false
+	}
 	s.staff[userName] = handle
 	s.byHandle[handle] = userName
-	s.mu.Unlock()
+	return handle, true
 }
 
 func contactOf(u *openwechat.User) bot.Contact {

@@ -146,3 +146,29 @@ func TestCustomerTextIsNeverACommand(t *testing.T) {
 		t.Errorf("the case was claimed by %q through a customer's words", v.Owner)
 	}
 }
+
+// TestStaffNameTakenInTheGroup: a member who gives themselves a staff
+// member's group name (Eve as 鲍勃) cannot act as them: neither is staff
+// until the names differ again.
+func TestStaffNameTakenInTheGroup(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{})
+	must(t, h.f.UpdateGroup("team", func(g *fakewechat.Group) {
+		for i := range g.Members {
+			if g.Members[i].ID == "eve" {
+				g.Members[i].DisplayName = "鲍勃"
+			}
+		}
+	}))
+	h.driving()
+	id := h.intake("wang", "我在网上买的电饭煲送来就是坏的，订单号A20391，我要换货")
+	h.waitSaid("team", 0, "#"+id)
+	h.sayInGroup("eve", "认领 "+id)
+	h.sayInGroup("bob", "认领 "+id)
+	// Carol's claim shows the two were read and refused.
+	h.sayInGroup("carol", "认领 "+id)
+	h.waitCase(id, "carol to own it", func(c *bot.CaseView) bool { return c.Owner != "" })
+	if v := h.caseView(id); h.eng().People().Name(v.Owner) != "Carol" {
+		t.Errorf("the case went to %q; a forged name claimed it", h.eng().People().Name(v.Owner))
+	}
+}
