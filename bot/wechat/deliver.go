@@ -57,6 +57,9 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		if d.Staff != "" {
 			text = d.Staff + ": " + text
 		}
+	case d.Kind == bot.KindNotice && d.Place != "" && s.isStaffChat(d.Place):
+		// The answer to a command written privately: back there.
+		to, text = d.Place, d.Text
 	case d.Audience == bot.ToStaff || d.Kind == bot.KindNotice:
 		if u, ok := s.friendOf(d.ToHandle); ok {
 			to, text = u, d.Text
@@ -154,6 +157,13 @@ func (c *cardStates) changed(card *bot.Card) bool {
 	}
 	c.seen[card.Case] = now
 	return true
+}
+
+// isStaffChat reports whether userName is the private chat of a staff
+// member in this login.
+func (s *session) isStaffChat(userName string) bool {
+	_, ok := s.staffHandle(userName)
+	return ok
 }
 
 // friendOf returns the UserName of a staff member's private chat: a member

@@ -172,3 +172,24 @@ func TestStaffNameTakenInTheGroup(t *testing.T) {
 		t.Errorf("the case went to %q; a forged name claimed it", h.eng().People().Name(v.Owner))
 	}
 }
+
+// TestStaffWritesPrivately: a member of the team group who writes to the
+// account privately (say, answering its direct message) is staff there,
+// and private answers come back to that chat; a friend who merely has a
+// staff member's name is not (TestCustomerTextIsNeverACommand).
+func TestStaffWritesPrivately(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{lang: "en"})
+	h.driving()
+	id := h.intake("dan", "The kettle I bought online arrived with a cracked lid. Order B71. I want a refund.")
+	h.waitSaid("team", 0, "#"+id)
+	h.say("bob", "claim "+id)
+	h.waitCase(id, "bob to own it", func(c *bot.CaseView) bool { return h.eng().People().Name(c.Owner) == "Bob" })
+	waitFor(t, "the claim's answers", func() bool { return len(h.said("team")) >= 3 })
+	n := len(h.said("bob"))
+	h.say("bob", "case 99")
+	waitFor(t, "the answer in bob's chat", func() bool { return len(h.said("bob")) > n })
+	if h.userOf(h.f.UserName("bob")) != "" {
+		t.Error("a staff member's private message made them a customer")
+	}
+}

@@ -56,8 +56,34 @@ func (a *Adapter) handle(s *session, m *openwechat.Message) {
 		}
 		return
 	case strings.HasPrefix(m.FromUserName, "@"):
+		if handle, ok := s.staffHandle(m.FromUserName); ok {
+			// A member of the team group writing privately (answering a
+			// direct message of the bot): staff, answered there. Who it is
+			// comes from the group's member list of this login, not from
+			// a name a customer could take.
+			a.staffPrivate(ctx, s, m, handle)
+			return
+		}
 		a.customerMessage(ctx, s, m)
 	}
+}
+
+// staffPrivate accepts a staff member's private message: a command or a
+// reply, whose private answers go back to the private chat.
+func (a *Adapter) staffPrivate(ctx context.Context, s *session, m *openwechat.Message, handle string) {
+	text, atts := a.content(m)
+	if text == "" && len(atts) == 0 {
+		return
+	}
+	in := bot.Inbound{Channel: Channel, ID: "m:" + m.MsgId, Role: bot.StaffRole, User: handle, Place: m.FromUserName,
+		Text: text, Attachments: atts, At: msgTime(m)}
+	if q, ok := quoteOf(m); ok {
+		in.Text, in.ThreadRef = q.reply, ref(q.quoted)
+		if id := caseNumber.FindStringSubmatch(q.quoted); id != nil {
+			in.Thread = id[1]
+		}
+	}
+	a.retry(ctx, "accept", func() error { return a.accept(ctx, in) })
 }
 
 // customerMessage accepts a friend's private message, as the customer
