@@ -107,7 +107,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 		_, err := s.bot.Caller.WebWxSendMsg(ctx, &openwechat.CallerWebWxSendMsgOptions{
 			LoginInfo: s.bot.Storage.LoginInfo, BaseRequest: s.bot.Storage.Request, Message: msg})
 		if err != nil {
-			return "", a.deliveryError(ctx, s, err)
+			return "", a.deliveryError(ctx, s, clean(err))
 		}
 		a.sent.mark(d.ID, i)
 	}

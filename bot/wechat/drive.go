@@ -112,8 +112,8 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	s, err := a.login(dctx)
 	if err != nil {
 		if dctx.Err() == nil {
-			a.log.Error("wechat: login failed", "err", err)
-			a.health.set(fmt.Errorf("wechat: login failed: %w", err))
+			a.log.Error("wechat: login failed", "err", clean(err))
+			a.health.set(fmt.Errorf("wechat: login failed: %w", clean(err)))
 		}
 		return false
 	}
@@ -133,7 +133,7 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	default:
 		if ctx.Err() == nil {
 			a.health.set(fmt.Errorf("wechat: logged out: %v", reason))
-			a.log.Warn("wechat: logged out", "reason", reason)
+			a.log.Warn("wechat: logged out", "reason", clean(reason))
 			a.tell(context.Background(), "logout:"+s.login, "wechat.logged_out", map[string]any{"Reason": retText(reason)})
 		}
 	}
@@ -192,7 +192,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 			return a.started(ctx, s, "hot")
 		} else {
 			s.end()
-			a.log.Info("wechat: hot login failed; trying push login", "err", err)
+			a.log.Info("wechat: hot login failed; trying push login", "err", clean(err))
 		}
 		st.rewind()
 		s = a.newSession(ctx)
@@ -201,7 +201,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 			return a.started(ctx, s, "push")
 		} else {
 			s.end()
-			a.log.Info("wechat: push login failed; showing a QR code", "err", err)
+			a.log.Info("wechat: push login failed; showing a QR code", "err", clean(err))
 		}
 	}
 	for ctx.Err() == nil {
@@ -269,7 +269,7 @@ func (a *Adapter) newSession(ctx context.Context) *session {
 			backoff = a.o.Backoff
 		}
 		lastErr.Store(time.Now().UnixMilli())
-		a.log.Warn("wechat: sync error; backing off", "err", err, "wait", backoff)
+		a.log.Warn("wechat: sync error; backing off", "err", clean(err), "wait", backoff)
 		if errors.As(err, &ret) && ret == 1205 {
 			a.slow.hit(time.Now())
 		}
@@ -293,7 +293,7 @@ func (a *Adapter) started(ctx context.Context, s *session, how string) (*session
 	}
 	s.self, s.name, s.login = self.UserName, self.NickName, self.UserName
 	if err := a.loadContacts(ctx, s); err != nil {
-		a.log.Error("wechat: could not read the contacts; customers are recognised as they write", "err", err)
+		a.log.Error("wechat: could not read the contacts; customers are recognised as they write", "err", clean(err))
 	}
 	a.log.Info("wechat: logged in", "as", s.name, "how", how, "friends", len(s.contacts), "team_group", s.group != "")
 	a.notify(ctx, "login:"+s.login, "wechat.logged_in", map[string]any{"Name": s.name})
@@ -412,5 +412,5 @@ func retText(err error) string {
 	if err == nil {
 		return "-"
 	}
-	return err.Error()
+	return clean(err).Error()
 }

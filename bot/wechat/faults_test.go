@@ -15,10 +15,12 @@ import (
 )
 
 // TestSyncFaults: a synccheck answering 1205 and dropped connections are
-// waited out with backoff, not spun on, and no message is lost.
+// waited out with backoff, not spun on, and no message is lost; the
+// errors logged carry no session secret (the library quotes its URLs).
 func TestSyncFaults(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, options{slowDown: 50 * time.Millisecond})
+	logs := &syncBuffer{}
+	h := newHarness(t, options{slowDown: 50 * time.Millisecond, log: logs})
 	h.driving()
 	before := h.f.Count("synccheck")
 	h.f.Inject("synccheck", 3, fakewechat.Fault{Ret: fakewechat.RetTooOften})
@@ -33,6 +35,15 @@ func TestSyncFaults(t *testing.T) {
 	}
 	if err := h.r[0].ad.Ready(); err != nil {
 		t.Errorf("not ready after the faults: %v", err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "sync error") {
+		t.Errorf("the network error was not logged:\n%s", out)
+	}
+	for _, secret := range []string{"skey=", "sid=", "pass_ticket=", "uin="} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log carries %s…", secret)
+		}
 	}
 }
 

@@ -102,6 +102,7 @@ type options struct {
 	noPhone   bool
 	slowDown  time.Duration
 	heartbeat time.Duration
+	log       io.Writer // gets the adapters' logs (debug level)
 	manual    bool      // the test plays the phone: no automatic scan and confirm
 	terminal  io.Writer // gets the QR drawing
 	// prepare runs on each replica's adapter before it starts.
@@ -115,6 +116,13 @@ func logger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return quiet
+}
+
+func (o options) logger() *slog.Logger {
+	if o.log != nil {
+		return slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return logger()
 }
 
 func newHarness(t *testing.T, o options) *harness {
@@ -159,7 +167,7 @@ func (h *harness) start(o options, i int) *replica {
 		lease = 3 * time.Second
 	}
 	ad, err := wechat.New(wechat.Options{Engine: r.eng, Store: r.store, Replica: r.name, TeamGroup: groupName,
-		Endpoint: h.f.URL(), Logger: logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Heartbeat: o.heartbeat, Terminal: o.terminal, Token: "t0ken"})
+		Endpoint: h.f.URL(), Logger: o.logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Heartbeat: o.heartbeat, Terminal: o.terminal, Token: "t0ken"})
 	must(t, err)
 	if o.prepare != nil {
 		o.prepare(i, ad)

@@ -97,7 +97,7 @@ func (a *Adapter) customerMessage(ctx context.Context, s *session, m *openwechat
 	if !ok {
 		u, err := m.Sender() // a friend since this login: the library asks the service
 		if err != nil {
-			a.log.Warn("wechat: a message from an unknown contact", "msg_id", m.MsgId, "err", err)
+			a.log.Warn("wechat: a message from an unknown contact", "msg_id", m.MsgId, "err", clean(err))
 			return
 		}
 		c = contactOf(u)
@@ -182,7 +182,7 @@ func (a *Adapter) staffMessage(ctx context.Context, s *session, m *openwechat.Me
 	}
 	member, err := m.SenderInGroup()
 	if err != nil {
-		a.log.Debug("wechat: team group message without a sender", "err", err)
+		a.log.Debug("wechat: team group message without a sender", "err", clean(err))
 		return
 	}
 	handle, ok := s.staffHandle(member.UserName)

@@ -26,6 +26,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -294,3 +295,30 @@ func (a *Adapter) install(b *openwechat.Bot) {
 		b.Caller.Client.HTTPClient().Transport = fakewechat.Rewrite(a.base, nil)
 	}
 }
+
+// secretQuery matches the query of a URL in an error message: the
+// library's errors quote request URLs, whose queries carry the session's
+// skey, sid, uin and pass_ticket.
+var secretQuery = regexp.MustCompile(`\?[^\s"']*`)
+
+// clean returns err with every URL query in its message cut out, for logs
+// and for the sender (which logs what Deliver returns); errors.Is and As
+// still see the original.
+func clean(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "?") {
+		return err
+	}
+	return &cleanError{msg: secretQuery.ReplaceAllString(msg, "?…"), err: err}
+}
+
+type cleanError struct {
+	msg string
+	err error
+}
+
+func (e *cleanError) Error() string { return e.msg }
+func (e *cleanError) Unwrap() error { return e.err }
