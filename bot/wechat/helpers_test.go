@@ -103,6 +103,7 @@ type options struct {
 	slowDown  time.Duration
 	heartbeat time.Duration
 	log       io.Writer // gets the adapters' logs (debug level)
+	friends   int       // friend requests accepted an hour
 	manual    bool      // the test plays the phone: no automatic scan and confirm
 	terminal  io.Writer // gets the QR drawing
 	// prepare runs on each replica's adapter before it starts.
@@ -167,7 +168,7 @@ func (h *harness) start(o options, i int) *replica {
 		lease = 3 * time.Second
 	}
 	ad, err := wechat.New(wechat.Options{Engine: r.eng, Store: r.store, Replica: r.name, TeamGroup: groupName,
-		Endpoint: h.f.URL(), Logger: o.logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Heartbeat: o.heartbeat, Terminal: o.terminal, Token: "t0ken"})
+		Endpoint: h.f.URL(), Logger: o.logger().With("replica", r.name), LeaseTTL: lease, Backoff: 50 * time.Millisecond, SlowDown: o.slowDown, Heartbeat: o.heartbeat, FriendsPerHour: o.friends, Terminal: o.terminal, Token: "t0ken"})
 	must(t, err)
 	if o.prepare != nil {
 		o.prepare(i, ad)

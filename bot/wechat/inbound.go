@@ -46,9 +46,19 @@ func (a *Adapter) handle(s *session, m *openwechat.Message) {
 	case m.FromUserName == s.self || m.MsgType == 51:
 		return // the account's own messages, from the phone
 	case m.IsFriendAdd():
-		// Never accepted automatically: staff accept on the phone.
-		a.log.Info("wechat: a friend request; accept it on the phone if it is a customer", "name", m.RecommendInfo.NickName)
-		a.tell(ctx, "friend:"+m.MsgId, "wechat.friend_request", map[string]any{"Name": m.RecommendInfo.NickName})
+		name := m.RecommendInfo.NickName
+		if a.acceptFriend(time.Now()) {
+			if _, err := m.Agree(); err != nil {
+				a.log.Warn("wechat: could not accept a friend request", "name", name, "err", clean(err))
+			} else {
+				a.log.Info("wechat: accepted a friend request", "name", name)
+				a.tell(ctx, "friend:"+m.MsgId, "wechat.friend_accepted", map[string]any{"Name": name})
+				return
+			}
+		}
+		// Staff accept on the phone.
+		a.log.Info("wechat: a friend request; accept it on the phone if it is a customer", "name", name)
+		a.tell(ctx, "friend:"+m.MsgId, "wechat.friend_request", map[string]any{"Name": name})
 		return
 	case strings.HasPrefix(m.FromUserName, "@@"):
 		if s.group != "" && m.FromUserName == s.group {

@@ -94,3 +94,23 @@ func TestWatchdog(t *testing.T) {
 	h.f.ClearFaults()
 	waitFor(t, "ready again", func() bool { return h.r[0].ad.Ready() == nil })
 }
+
+// TestFriendRequestsAtASmallRate: with WECHAT_ACCEPT_FRIENDS=1 the first
+// request of the hour is accepted and the team told; the next waits for
+// staff on the phone.
+func TestFriendRequestsAtASmallRate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{lang: "en", friends: 1})
+	must(t, h.f.AddContact(fakewechat.Contact{ID: "n1", NickName: "Newbie One", NotFriend: true}))
+	must(t, h.f.AddContact(fakewechat.Contact{ID: "n2", NickName: "Newbie Two", NotFriend: true}))
+	h.driving()
+	for _, who := range []string{"n1", "n2"} {
+		_, err := h.f.Push(fakewechat.Message{Kind: fakewechat.KindFriendRequest, From: who, Text: "hello"})
+		must(t, err)
+	}
+	h.waitSaid("team", 0, "Newbie One is now a friend")
+	h.waitSaid("team", 0, "Newbie Two asks to become a friend")
+	if n := h.f.Count("webwxverifyuser"); n != 1 {
+		t.Errorf("%d friend requests accepted; the rate is 1 an hour", n)
+	}
+}

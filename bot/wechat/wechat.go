@@ -98,6 +98,11 @@ type Options struct {
 	// Backoff is the first wait after a sync error or a failed login,
 	// doubled up to a minute (default 1 s).
 	Backoff time.Duration
+	// FriendsPerHour is how many friend requests the adapter accepts in any
+	// hour (WECHAT_ACCEPT_FRIENDS); 0, the default, accepts none: staff
+	// accept on the phone. Never in bulk: WeChat limits adding friends
+	// more strictly than anything else.
+	FriendsPerHour int
 	// SlowDown is the pause of every send after WeChat answers 1205 ("too
 	// often"), doubled at each further 1205 within the hour up to an hour
 	// (default 1 min).
@@ -138,7 +143,10 @@ type Adapter struct {
 	qr     qrState
 	sent   sentLog
 	cards  cardStates
-	slow   slowDown
+	// friends are when friend requests were accepted in the last hour.
+	friendsMu sync.Mutex
+	friends   []time.Time
+	slow      slowDown
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -283,6 +291,25 @@ func (a *Adapter) post(ctx context.Context, id, key string, data map[string]any,
 	if err := a.engine.PostTeam(ctx, "wechat:"+id, a.word(key, data)); err != nil {
 		a.log.Warn("wechat: could not post a notice to the team", "notice", key, "err", err)
 	}
+}
+
+// acceptFriend reports whether a friend request may be accepted now, and
+// counts it.
+func (a *Adapter) acceptFriend(now time.Time) bool {
+	a.friendsMu.Lock()
+	defer a.friendsMu.Unlock()
+	kept := a.friends[:0]
+	for _, t := range a.friends {
+		if now.Sub(t) < time.Hour {
+			kept = append(kept, t)
+		}
+	}
+	a.friends = kept
+	if len(a.friends) >= a.o.FriendsPerHour {
+		return false
+	}
+	a.friends = append(a.friends, now)
+	return true
 }
 
 // leaseName is the sender's lease (bot.Sender): the replica that sends

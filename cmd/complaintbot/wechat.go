@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/complaintbot/complaintbot/bot"
@@ -18,6 +19,7 @@ var wechatSettings = []setting{
 	{Env: "WECHAT_TEAM_GROUP", Help: "name of the WeChat group the team works in (saved to contacts on the phone); required with TEAM_CHANNEL=wechat"},
 	{Env: "WECHAT_ENDPOINT", Help: "base URL every WeChat request goes to instead (tests, an operator's proxy); empty in production"},
 	{Env: "WECHAT_SEND_RATE", Default: defaultWeChatPace, Help: "pace of the WeChat account's sends, all chats together (N/period, burst N, jitter D, hour N; off)"},
+	{Env: "WECHAT_ACCEPT_FRIENDS", Default: "0", Help: "friend requests accepted automatically in any hour (0: none, staff accept on the phone; at most 20)"},
 }
 
 // defaultWeChatPace is one message every 2 to 4 s and 300 an hour: well
@@ -48,6 +50,11 @@ func parseWeChat(get func(string) string, team string) (wechatConfig, error) {
 		return c, fmt.Errorf("WECHAT: %q is neither on nor off", get("WECHAT"))
 	}
 	c.Options = wechat.Options{TeamGroup: get("WECHAT_TEAM_GROUP"), Endpoint: get("WECHAT_ENDPOINT")}
+	n, err := strconv.Atoi(get("WECHAT_ACCEPT_FRIENDS"))
+	if err != nil || n < 0 || n > 20 {
+		return c, fmt.Errorf("WECHAT_ACCEPT_FRIENDS: %q is not a number from 0 to 20 (WeChat limits adding friends strictly)", get("WECHAT_ACCEPT_FRIENDS"))
+	}
+	c.Options.FriendsPerHour = n
 	if !c.On {
 		for _, env := range []string{"WECHAT_TEAM_GROUP", "WECHAT_ENDPOINT"} {
 			if get(env) != "" {

@@ -27,6 +27,7 @@ func TestWeChatSettingsRefused(t *testing.T) {
 		{"team on WeChat while it is off", map[string]string{"TEAM_CHANNEL": "wechat"}, "TEAM_CHANNEL:"},
 		{"a bad endpoint", map[string]string{"WECHAT": "on", "WECHAT_ENDPOINT": "127.0.0.1:9000"}, "WECHAT_ENDPOINT:"},
 		{"a bad pace", map[string]string{"WECHAT": "on", "WECHAT_SEND_RATE": "fast"}, "WECHAT_SEND_RATE:"},
+		{"friends in bulk", map[string]string{"WECHAT": "on", "WECHAT_ACCEPT_FRIENDS": "500"}, "WECHAT_ACCEPT_FRIENDS:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig(nil, getenv(tc.env), io.Discard)
