@@ -114,6 +114,8 @@ func (a *Adapter) drive(ctx context.Context) bool {
 		if dctx.Err() == nil {
 			a.log.Error("wechat: login failed", "err", clean(err))
 			a.health.set(fmt.Errorf("wechat: login failed: %w", clean(err)))
+			// Once an hour at most: a refused login is retried with backoff.
+			a.tell(ctx, fmt.Sprintf("login-failed:%d", time.Now().Unix()/3600), "wechat.login_failed", map[string]any{"Reason": retText(err)})
 		}
 		return false
 	}
@@ -208,7 +210,7 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 		// A QR login through HotLogin on a blank storage: the library then
 		// saves the new session into it, for the next hot login.
 		s := a.newSession(ctx)
-		err := s.bot.HotLogin(st.blank(), qrLogin{})
+		err := s.bot.HotLogin(st.blank(), &qrLogin{})
 		if err == nil {
 			a.qr.set(qrLoggedIn, "")
 			return a.started(ctx, s, "qr")
@@ -227,10 +229,21 @@ func (a *Adapter) login(ctx context.Context) (*session, error) {
 	return nil, ctx.Err()
 }
 
-// qrLogin turns a failed hot login on a blank storage into a QR login.
-type qrLogin struct{ openwechat.BaseBotLoginOption }
+// qrLogin turns a failed hot login on a blank storage into a QR login,
+// once: the library applies the same option to the QR login's own error,
+// which must come back to the ladder (an expired code, a refused login).
+type qrLogin struct {
+	openwechat.BaseBotLoginOption
+	used bool
+}
 
-func (qrLogin) OnError(b *openwechat.Bot, _ error) error { return b.Login() }
+func (q *qrLogin) OnError(b *openwechat.Bot, err error) error {
+	if q.used {
+		return err
+	}
+	q.used = true
+	return b.Login()
+}
 
 // newSession makes a bot in desktop mode in ctx, with the adapter's
 // callbacks (no xdg-open, no log line per heartbeat) and handlers.

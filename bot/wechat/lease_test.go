@@ -2,12 +2,15 @@ package wechat_test
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/wechat/fakewechat"
 )
 
 // TestOneReplicaDrives: of two replicas exactly one drives the account;
@@ -16,7 +19,9 @@ import (
 // customer's messages sent meanwhile are not lost.
 func TestOneReplicaDrives(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, options{replicas: 2, lease: 900 * time.Millisecond})
+	// The fake checks cookies on every request after login, so the hot login
+	// works only with the cookie-domain fix of the session storage.
+	h := newHarness(t, options{replicas: 2, lease: 900 * time.Millisecond, fake: []fakewechat.Option{fakewechat.WithCookieCheck()}})
 	first := h.driving()
 	var both atomic.Bool
 	stop := make(chan struct{})
@@ -66,6 +71,14 @@ func TestOneReplicaDrives(t *testing.T) {
 	must(t, err)
 	if !transcriptHas(tr, "我的快递丢了") || !transcriptHas(tr, "SF123456") {
 		t.Errorf("the conversation lost a message: %+v", tr)
+	}
+	// The saved session keeps its cookies for every host, never "Jar": null.
+	raw, err := h.rdb.Get(context.Background(), "cb:session:wechat").Bytes()
+	must(t, err)
+	var doc struct{ Jar map[string]json.RawMessage }
+	must(t, json.Unmarshal(raw, &doc))
+	if len(doc.Jar) != 3 {
+		t.Errorf("the saved jar has hosts %v; want the base, file. and webpush. hosts", maps.Keys(doc.Jar))
 	}
 	if both.Load() {
 		t.Error("both replicas drove the account at once")

@@ -96,3 +96,26 @@ func TestLoginByQRCode(t *testing.T) {
 	h.driving()
 	h.waitSaid("team", 0, "logged out")
 }
+
+// TestLoginRefused: a login the service refuses (Ret 1203, the account may
+// not use web WeChat) is logged, makes the adapter unready, is retried with
+// backoff, and is told to the team.
+func TestLoginRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{lang: "en", manual: true})
+	p, err := h.f.WaitLogin(wait)
+	must(t, err)
+	h.f.Inject("webwxnewloginpage", 1, fakewechat.Fault{Ret: fakewechat.RetLoginEnv, ErrMsg: fakewechat.LoginEnvMessage})
+	must(t, h.f.Scan(p.UUID))
+	must(t, h.f.Confirm(p.UUID))
+	waitFor(t, "the refusal seen", func() bool {
+		err := h.r[0].ad.Ready()
+		return err != nil && strings.Contains(err.Error(), "login failed")
+	})
+	p, err = h.f.WaitLogin(wait)
+	must(t, err)
+	must(t, h.f.Scan(p.UUID))
+	must(t, h.f.Confirm(p.UUID))
+	h.driving()
+	h.waitSaid("team", 0, "the login failed", "此微信号不能登录网页微信")
+}
