@@ -134,7 +134,7 @@ func (a *Adapter) drive(ctx context.Context) bool {
 		a.log.Warn("wechat: lease lost; stopped driving")
 	default:
 		if ctx.Err() == nil {
-			a.health.set(fmt.Errorf("wechat: logged out: %v", reason))
+			a.health.set(fmt.Errorf("wechat: logged out: %v", clean(reason)))
 			a.log.Warn("wechat: logged out", "reason", clean(reason))
 			a.tell(context.Background(), "logout:"+s.login, "wechat.logged_out", map[string]any{"Reason": retText(reason)})
 		}
