@@ -113,6 +113,17 @@ func (w *WakeUps) Len(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// DueCount returns how many wake-ups are due at now (or overdue) and not
+// leased: the backlog the runners have yet to claim. A claimed wake-up
+// counts again only if its lease runs out.
+func (w *WakeUps) DueCount(ctx context.Context, now time.Time) (int64, error) {
+	n, err := w.rdb.ZCount(ctx, w.key, "-inf", strconv.FormatInt(now.UnixMilli(), 10)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("scheduler: count due wake-ups: %w", err)
+	}
+	return n, nil
+}
+
 // claimScript leases the wake-ups that are due by Redis's clock.
 var claimScript = redis.NewScript(`
 -- claim: lease up to max wake-ups that are due now.

@@ -64,8 +64,11 @@ func (a *Adapter) run(ctx context.Context) {
 			a.health.set(fmt.Errorf("wechat: the lease: %w", err))
 			a.log.Error("wechat: cannot take the lease", "err", err)
 		case !ok:
-			a.health.set(errors.New("wechat: standing by: another replica drives the account"))
+			// A healthy stand-by: another replica drives the account.
+			a.health.set(nil)
+			a.standby.Store(true)
 		default:
+			a.standby.Store(false)
 			a.log.Info("wechat: this replica drives the account", "replica", a.o.Replica)
 			if a.drive(ctx) {
 				backoff = a.o.Backoff
@@ -130,7 +133,7 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	}
 	select {
 	case <-lost:
-		a.health.set(errors.New("wechat: the lease was lost; another replica drives the account"))
+		a.health.set(nil) // standing by: another replica drives the account
 		a.log.Warn("wechat: lease lost; stopped driving")
 	default:
 		if ctx.Err() == nil {

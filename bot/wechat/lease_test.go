@@ -43,6 +43,14 @@ func TestOneReplicaDrives(t *testing.T) {
 	waitFor(t, "an answer", func() bool { return len(h.said("wang")) == 1 })
 	u := h.userOf(h.f.UserName("wang"))
 	logins := h.f.Count("webwxnewloginpage")
+	for _, r := range h.r {
+		if r != first {
+			waitFor(t, "the other replica to stand by", r.ad.StandingBy)
+			if err := r.ad.Ready(); err != nil || r.ad.Driving() {
+				t.Errorf("the stand-by replica: ready = %v, driving = %v; want a ready stand-by", err, r.ad.Driving())
+			}
+		}
+	}
 
 	first.kill()
 	h.say("wang", "单号是SF123456")

@@ -116,6 +116,8 @@ func (a *Adapter) loginPage(w http.ResponseWriter, r *http.Request) {
 	}[phase]
 	if a.Driving() {
 		status = "Logged in; this replica drives the account."
+	} else if a.StandingBy() {
+		status = "Standing by: another replica drives the account (its /wechat/login shows the QR code when one is needed)."
 	} else if err := a.Ready(); err != nil && phase == qrNone {
 		status = err.Error()
 	}

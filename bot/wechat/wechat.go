@@ -138,11 +138,12 @@ type Adapter struct {
 	lang   flows.Lang
 	base   *url.URL
 
-	health health
-	cur    atomic.Pointer[session]
-	qr     qrState
-	sent   sentLog
-	cards  cardStates
+	health  health
+	standby atomic.Bool
+	cur     atomic.Pointer[session]
+	qr      qrState
+	sent    sentLog
+	cards   cardStates
 	// friends are when friend requests were accepted in the last hour.
 	friendsMu sync.Mutex
 	friends   []time.Time
@@ -231,9 +232,13 @@ func (a *Adapter) Stop(ctx context.Context) {
 }
 
 // Ready returns nil while this replica drives a logged-in account whose
-// sync answers, or why not: standing by, waiting for a login, logged out,
-// no heartbeat.
+// sync answers, or stands by while another replica drives it; otherwise
+// why not: not started, waiting for a login, logged out, no heartbeat, the
+// lease unreadable.
 func (a *Adapter) Ready() error { return a.health.get() }
+
+// StandingBy reports whether another replica drives the account.
+func (a *Adapter) StandingBy() bool { return a.standby.Load() }
 
 // Driving reports whether this replica holds the account now.
 func (a *Adapter) Driving() bool { return a.cur.Load() != nil }

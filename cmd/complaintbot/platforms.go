@@ -39,6 +39,9 @@ type parts struct {
 	store   *redisstore.Store
 	web     *web.Server
 	replica string
+	// ready registers a readiness check of the platform: /readyz and the
+	// platform_connected metric.
+	ready func(name string, check func(context.Context) error)
 }
 
 // platforms lists every platform the bot knows, web first. The web channel
@@ -82,6 +85,8 @@ func startSlack(ctx context.Context, p *parts) (bot.Channel, func(context.Contex
 	if err := a.Start(ctx); err != nil {
 		return nil, nil, err
 	}
+	// Not ready while the socket is down or a token is revoked.
+	p.ready(slack.Channel, func(context.Context) error { return a.Ready() })
 	return a, a.Stop, nil
 }
 

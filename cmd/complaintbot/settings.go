@@ -14,6 +14,7 @@ import (
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/slack"
+	"github.com/complaintbot/complaintbot/bot/web"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -33,7 +34,10 @@ type setting struct {
 var settings = []setting{
 	{Env: "REDIS_URL", Help: "Redis to keep everything in (redis://[user:pass@]host:port/db, rediss:// for TLS, unix:///path/to/socket); a single primary, not Cluster. Empty: an embedded in-process store whose data is lost on exit.", Secret: true},
 	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
-	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints; required when WEB_ADDR is not a loopback address", Secret: true},
+	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints (and /metrics); required when WEB_ADDR is not a loopback address", Secret: true},
+	{Env: "WEB_SECRET", Help: "secret (at least 16 bytes) signing web customers' session tokens and checking embedding websites' user hashes (HMAC-SHA256). Empty: one is generated and kept in Redis, shared by every replica", Secret: true},
+	{Env: "WEB_SESSION_TTL", Default: "720h", Help: "how long a web customer's session token lasts"},
+	{Env: "METRICS_ADDR", Help: "address of a separate listener for Prometheus /metrics (no token needed there). Empty: /metrics on WEB_ADDR, behind TEAM_TOKEN when one is set"},
 	{Env: "STAFF", Help: "comma-separated staff names allowed to run staff commands in the team channel"},
 	{Env: "SUPERVISORS", Help: "comma-separated supervisor names or handles (alerted on urgent cases and escalations; they are staff too)"},
 	{Env: "STAFF_FILE", Help: "TOML file of the staff directory: [[person]] tables with name, id, role (staff or supervisor) and a handle per platform (web, slack, wechat)"},
@@ -44,6 +48,7 @@ var settings = []setting{
 	{Env: "TEAM_LANG", Default: "en", Help: "language of the team channel: en or zh"},
 	{Env: "MESSAGES_FILE", Help: "TOML file overriding the bot's wording ([zh] and [en] tables of catalogue keys)"},
 	{Env: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Env: "LOG_FORMAT", Default: "text", Help: "text (logfmt) or json (one JSON object a line, go-redis's own lines included)"},
 
 	// Slack (issue 9): on when SLACK_BOT_TOKEN is set.
 	{Env: "SLACK_BOT_TOKEN", Help: "the Slack app's bot token (xoxb-…); turns Slack on", Secret: true},
@@ -89,6 +94,13 @@ type config struct {
 	TeamLang      string
 	MessagesFile  string
 	LogLevel      string
+	LogFormat     string
+	// WebSecret signs web sessions (WEB_SECRET); nil to use the one kept
+	// in Redis.
+	WebSecret  []byte
+	SessionTTL time.Duration
+	// MetricsAddr is a separate listener for /metrics; "" for none.
+	MetricsAddr string
 	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
 	People *bot.Directory
 	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
@@ -141,6 +153,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		TeamLang:     get("TEAM_LANG"),
 		MessagesFile: get("MESSAGES_FILE"),
 		LogLevel:     get("LOG_LEVEL"),
+		LogFormat:    get("LOG_FORMAT"),
+		MetricsAddr:  get("METRICS_ADDR"),
+	}
+	if v := get("WEB_SECRET"); v != "" {
+		if len(v) < 16 {
+			return nil, fmt.Errorf("WEB_SECRET: too short (%d bytes); use at least 16 random bytes, e.g. openssl rand -hex 32", len(v))
+		}
+		c.WebSecret = []byte(v)
 	}
 	var err error
 	if c.Quiet, err = duration("QUIET_WINDOW", get("QUIET_WINDOW"), 0); err != nil {
@@ -150,6 +170,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, err
 	}
 	if c.Location, err = location(get("TZ")); err != nil {
+		return nil, err
+	}
+	if c.SessionTTL, err = duration("WEB_SESSION_TTL", get("WEB_SESSION_TTL"), time.Minute); err != nil {
 		return nil, err
 	}
 	if c.Tick, err = duration("TICK", get("TICK"), 0); err != nil {
@@ -214,8 +237,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	default:
 		return nil, fmt.Errorf("LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
 	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return nil, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
 	if c.WebAddr == "" {
 		return nil, fmt.Errorf("WEB_ADDR: empty (use host:port, e.g. 127.0.0.1:8080)")
+	}
+	if !web.IsLoopback(c.WebAddr) && c.TeamToken == "" {
+		return nil, fmt.Errorf("WEB_ADDR: %s is not a loopback address, and TEAM_TOKEN is not set: "+
+			"anyone who can reach it could work the cases. Set TEAM_TOKEN (e.g. openssl rand -hex 32), or listen on 127.0.0.1", c.WebAddr)
 	}
 	for _, name := range append(append([]string{}, c.Staff...), c.Supervisors...) {
 		if strings.ContainsAny(name, " \t") {

@@ -86,5 +86,8 @@ func startWeChat(ctx context.Context, p *parts) (bot.Channel, func(context.Conte
 	if err := a.Start(ctx); err != nil {
 		return nil, nil, err
 	}
+	// Unready while this replica drives an account that is logged out or
+	// silent; a stand-by replica is ready.
+	p.ready(wechat.Channel, func(context.Context) error { return a.Ready() })
 	return a, a.Stop, nil
 }

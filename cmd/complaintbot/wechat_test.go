@@ -69,6 +69,23 @@ func TestWeChatThroughRun(t *testing.T) {
 		t.Fatalf("GET /wechat/login = %v, %v", resp, err)
 	}
 	resp.Body.Close()
+	// /readyz has the WeChat check, ok once logged in.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(b.base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 && strings.Contains(string(body), `"wechat":"ok"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %s", resp.StatusCode, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if _, err := f.PushText("wang", "我在网上买的电饭煲送来就是坏的，订单号A20391，我要换货"); err != nil {
 		t.Fatal(err)
 	}
