@@ -116,13 +116,17 @@ func (ids *Identities) Login(ctx context.Context, login string, contacts []Conta
 		}
 	}
 	ids.mu.Unlock()
-	vals, err := ids.store.IdentityFields(ctx, ids.platform, "login:current")
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "login:current", "login:prev")
 	if err != nil || vals[0] == login {
 		return err
 	}
 	kv := map[string]string{"login:current": login}
 	if vals[0] != "" {
 		kv["login:prev"] = vals[0]
+	}
+	if vals[1] != "" && vals[1] != login {
+		// Two logins back: no rule reads who was seen then any more.
+		kv["users:"+vals[1]] = ""
 	}
 	return ids.store.SetIdentityFields(ctx, ids.platform, kv)
 }
