@@ -71,6 +71,19 @@ type Platform struct {
 type Limits struct {
 	Window time.Duration
 	Budget int
+	// Text is the longest text one message carries, in TextUnit (WeCom:
+	// 2,048 bytes); a longer text goes as several messages
+	// (SplitText), and each counts against Budget. Zero: one message.
+	Text     int
+	TextUnit TextUnit
+}
+
+// messages is how many of the platform's messages a text costs.
+func (l Limits) messages(text string) int {
+	if l.Text <= 0 {
+		return 1
+	}
+	return len(SplitText(text, l.Text, l.TextUnit))
 }
 
 // None reports whether the limits limit nothing.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,4 +139,73 @@ func defuse(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// Query selects the cases of an export.
+type Query struct {
+	// Format is "ndjson" or "csv".
+	Format string
+	// Transcripts adds each case's transcript (NDJSON only).
+	Transcripts bool
+	// From and To bound the opening time: [From, To); zero leaves that
+	// end open.
+	From, To time.Time
+	// Statuses are the statuses wanted; all when empty.
+	Statuses []bot.Status
+	// Location is the zone of CSV times.
+	Location *time.Location
+}
+
+// Source is where cases are read from (redisstore.Store).
+type Source interface {
+	EachCase(ctx context.Context, statuses []bot.Status, from, to time.Time, fn func(*bot.Case) error) error
+	Transcript(ctx context.Context, customer string, session int) ([]bot.Entry, error)
+}
+
+// Check returns an EINVALID *bot.Error naming what is wrong with q, or nil.
+func (q Query) Check() error {
+	if q.Format != "ndjson" && q.Format != "csv" {
+		return bot.Errorf(bot.EINVALID, "format", "%q is not ndjson or csv", q.Format)
+	}
+	if q.Transcripts && q.Format != "ndjson" {
+		return bot.Errorf(bot.EINVALID, "transcripts", "transcripts come with the ndjson format only")
+	}
+	for _, s := range q.Statuses {
+		if !slices.Contains(bot.Statuses, s) {
+			return bot.Errorf(bot.EINVALID, "status", "%q is not a status (open, claimed, resolved, confirmed, closed, withdrawn)", s)
+		}
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return bot.Errorf(bot.EINVALID, "to", "the range ends before it starts")
+	}
+	return nil
+}
+
+// Cases writes the cases q selects from src to w, streaming, and returns
+// how many it wrote.
+func Cases(ctx context.Context, src Source, w io.Writer, q Query) (int, error) {
+	if err := q.Check(); err != nil {
+		return 0, err
+	}
+	var ew Writer
+	if q.Format == "csv" {
+		ew = CSV(w, q.Location)
+	} else {
+		var tx Transcripts
+		if q.Transcripts {
+			tx = src.Transcript
+		}
+		ew = NDJSON(w, tx)
+	}
+	n := 0
+	err := src.EachCase(ctx, q.Statuses, q.From, q.To, func(c *bot.Case) error {
+		n++
+		return ew.Write(ctx, c)
+	})
+	if err == nil {
+		err = ew.Close()
+	} else if n == 0 {
+		ew.Close()
+	}
+	return n, err
 }

@@ -207,8 +207,11 @@ func (g *guard) fail(addr string) bool {
 }
 
 // clientAddr is the address failed attempts are counted by: the peer's IP
-// (an IPv6 address by its /64, which one subscriber usually holds whole).
-func clientAddr(r *http.Request) string {
+// or, when the peer is a trusted proxy, the right-most address of
+// X-Forwarded-For that is not a trusted proxy (the one the first trusted
+// proxy saw; those left of it are the client's say-so); an IPv6 address
+// by its /64, which one subscriber usually holds whole.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -217,10 +220,32 @@ func clientAddr(r *http.Request) string {
 	if ip == nil {
 		return host
 	}
+	if s.trusted(ip) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop := net.ParseIP(strings.TrimSpace(hops[i]))
+			if hop == nil {
+				break
+			}
+			ip = hop
+			if !s.trusted(hop) {
+				break
+			}
+		}
+	}
 	if ip.To4() == nil {
 		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return ip.String()
+}
+
+func (s *Server) trusted(ip net.IP) bool {
+	for _, n := range s.proxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // customerCredential returns the session token a request carries: the
@@ -256,7 +281,7 @@ func (s *Server) customerOnly(h http.HandlerFunc) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		addr := clientAddr(r)
+		addr := s.clientAddr(r)
 		if wait, ok := s.guard.blocked(addr); ok {
 			s.tooMany(w, r, addr, wait)
 			return
@@ -336,7 +361,7 @@ func (s *Server) postSession(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, bot.Errorf(bot.EINVALID, "user_id", "user ids may not start with %q (kept for guests)", guestPrefix))
 			return
 		}
-		addr := clientAddr(r)
+		addr := s.clientAddr(r)
 		if wait, ok := s.guard.blocked(addr); ok {
 			s.tooMany(w, r, addr, wait)
 			return

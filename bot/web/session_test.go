@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -215,5 +216,38 @@ func TestGuessingIsRateLimited(t *testing.T) {
 	clk.add(10 * time.Second)
 	if r := e.do(t, http.MethodGet, "/api/customers/"+mine.Customer+"/messages", nil, "Authorization: Bearer "+mine.Token); r.status != http.StatusOK {
 		t.Errorf("after the bucket refilled = %d %s, want 200", r.status, r.body)
+	}
+}
+
+// TestTrustedProxies: behind a trusted proxy, failed attempts count per
+// client (X-Forwarded-For), so one scanner does not lock out every customer
+// behind the proxy; from an untrusted peer the header is ignored, so a
+// scanner cannot escape the limit by writing it.
+func TestTrustedProxies(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	guess := func(e *env, xff string) int {
+		return e.do(t, http.MethodGet, "/api/customers/guest-1/messages", nil, noSession, "X-Forwarded-For: "+xff).status
+	}
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	behind := newEnv(t, func(o *web.Options) { o.Now = clk.now; o.FailBurst = 3; o.TrustedProxies = []*net.IPNet{loopback} })
+	for range 3 {
+		guess(behind, "203.0.113.9")
+	}
+	if got := guess(behind, "203.0.113.9"); got != http.StatusTooManyRequests {
+		t.Errorf("the scanner behind the proxy: %d, want 429", got)
+	}
+	if got := guess(behind, "198.51.100.7, 203.0.113.77"); got != http.StatusUnauthorized {
+		t.Errorf("another client behind the proxy: %d, want 401 (its own bucket)", got)
+	}
+	if got := guess(behind, "203.0.113.9, 127.0.0.5"); got != http.StatusTooManyRequests {
+		t.Errorf("the scanner through two trusted proxies: %d, want 429", got)
+	}
+
+	direct := newEnv(t, func(o *web.Options) { o.Now = clk.now; o.FailBurst = 3 })
+	for i := range 3 {
+		guess(direct, "192.0.2."+strconv.Itoa(i))
+	}
+	if got := guess(direct, "192.0.2.200"); got != http.StatusTooManyRequests {
+		t.Errorf("an untrusted peer writing X-Forwarded-For: %d, want 429 (the header ignored)", got)
 	}
 }

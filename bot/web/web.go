@@ -22,6 +22,7 @@
 //	GET  /api/team/config                  the staff picker's names
 //	GET  /api/cases                        cases, by status
 //	GET  /api/cases/{id}                   one case with its transcript
+//	GET  /api/export                       cases as CSV or NDJSON, streamed (export.go)
 //
 // Posting. POST /api/customers/{id}/messages takes {"text", "name",
 // "attachments": [{"kind", "url", "name"}], "id"} and POST /api/team/messages
@@ -170,6 +171,14 @@ type Options struct {
 	// DefaultFailBurst and DefaultFailEvery when zero.
 	FailBurst int
 	FailEvery time.Duration
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server (WEB_TRUSTED_PROXIES): for requests from them, the client
+	// address (of the failed-attempt limit and the logs) is read from
+	// X-Forwarded-For. None by default: the header is then ignored, as
+	// any client could write it.
+	TrustedProxies []*net.IPNet
+	// Export serves GET /api/export (a team route); nil for none.
+	Export Exporter
 	// Now is the clock of session expiry and the failed-attempt limit;
 	// time.Now when nil.
 	Now func() time.Time
@@ -195,6 +204,8 @@ type Server struct {
 	sessions *sessions
 	guard    *guard
 	loc      *time.Location
+	proxies  []*net.IPNet
+	export   Exporter
 	checks   []readiness
 
 	mux       *http.ServeMux
@@ -242,6 +253,8 @@ func New(o Options) *Server {
 		sessions:    newSessions(slices.Clone(o.Secret), o.SessionTTL, o.Now),
 		guard:       newGuard(o.FailBurst, o.FailEvery, o.Now),
 		loc:         o.Location,
+		proxies:     slices.Clone(o.TrustedProxies),
+		export:      o.Export,
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
@@ -303,6 +316,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/team/config", s.teamOnly(methods{http.MethodGet: s.teamConfig}))
 	mux.Handle("/api/cases", s.teamOnly(methods{http.MethodGet: s.listCases}))
 	mux.Handle("/api/cases/{id}", s.teamOnly(methods{http.MethodGet: s.getCase}))
+	mux.Handle("/api/export", s.teamOnly(methods{http.MethodGet: s.getExport}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bot.Errorf(bot.ENOTFOUND, "web", "no route for %s %s", r.Method, r.URL.Path))
 	})
@@ -322,7 +336,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
 		s.log.Debug("web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"ms", time.Since(start).Milliseconds(), "client", clientAddr(r))
+			"ms", time.Since(start).Milliseconds(), "client", s.clientAddr(r))
 	})
 }
 

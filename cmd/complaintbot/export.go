@@ -57,19 +57,14 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		end = end.AddDate(0, 0, 1)
 	}
-	var statuses []bot.Status
-	for _, s := range list(*status) {
-		st := bot.Status(strings.ToLower(s))
-		if !validStatus(st) {
-			return fmt.Errorf("export --status: %q is not a status (open, claimed, resolved, confirmed, closed, withdrawn)", s)
-		}
-		statuses = append(statuses, st)
+	q := export.Query{Format: *format, Transcripts: *transcripts, From: start, To: end, Location: loc}
+	for _, st := range list(*status) {
+		q.Statuses = append(q.Statuses, bot.Status(strings.ToLower(st)))
 	}
-	if *format != "ndjson" && *format != "csv" {
-		return fmt.Errorf("export --format: %q is not ndjson or csv", *format)
-	}
-	if *transcripts && *format != "ndjson" {
-		return errors.New("export --transcripts: transcripts come with --format=ndjson only")
+	if err := q.Check(); err != nil {
+		var e *bot.Error
+		errors.As(err, &e)
+		return fmt.Errorf("export --%s: %s", e.Op, e.Message)
 	}
 	if *redisURL == "" {
 		return errors.New("export: REDIS_URL (or --redis-url) is required: the embedded store keeps nothing to export")
@@ -92,24 +87,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		w = file
 	}
 	buf := bufio.NewWriterSize(w, 64<<10)
-	var ew export.Writer
-	if *format == "csv" {
-		ew = export.CSV(buf, loc)
-	} else {
-		var tx export.Transcripts
-		if *transcripts {
-			tx = store.Transcript
-		}
-		ew = export.NDJSON(buf, tx)
-	}
-	n := 0
-	err = store.EachCase(ctx, statuses, start, end, func(c *bot.Case) error {
-		n++
-		return ew.Write(ctx, c)
-	})
-	if err == nil {
-		err = ew.Close()
-	}
+	n, err := export.Cases(ctx, store, buf, q)
 	if err == nil {
 		err = buf.Flush()
 	}
@@ -121,13 +99,4 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stderr, "complaintbot export: %d cases\n", n)
 	return nil
-}
-
-func validStatus(s bot.Status) bool {
-	for _, x := range bot.Statuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/export"
 	"github.com/complaintbot/complaintbot/bot/metrics"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
 	"github.com/complaintbot/complaintbot/bot/web"
@@ -162,9 +163,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	webServer := web.New(web.Options{
-		Secret:      secret,
-		SessionTTL:  cfg.SessionTTL,
-		Location:    cfg.Location,
+		Secret:         secret,
+		SessionTTL:     cfg.SessionTTL,
+		Location:       cfg.Location,
+		TrustedProxies: cfg.TrustedProxies,
+		Export: func(ctx context.Context, w io.Writer, q web.ExportQuery) error {
+			_, err := export.Cases(ctx, store, w, export.Query{Format: q.Format, Transcripts: q.Transcripts,
+				From: q.From, To: q.To, Statuses: q.Statuses, Location: cfg.Location})
+			return err
+		},
 		Engine:      engine,
 		Feed:        store,
 		Staff:       staffNames,

@@ -554,6 +554,8 @@ func TestInvalidSettings(t *testing.T) {
 		{env: map[string]string{"WEB_SECRET": "short"}, name: "WEB_SECRET"},
 		{env: map[string]string{"WEB_SESSION_TTL": "1s"}, name: "WEB_SESSION_TTL"},
 		{env: map[string]string{"LOG_FORMAT": "xml"}, name: "LOG_FORMAT"},
+		{env: map[string]string{"WEB_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, name: "WEB_TRUSTED_PROXIES"},
+		{env: map[string]string{"WEB_TRUSTED_PROXIES": "10.0.0.0/33"}, name: "WEB_TRUSTED_PROXIES"},
 		{env: map[string]string{"TEAM_CHANNEL": "pigeon"}, name: "TEAM_CHANNEL"},
 		{env: map[string]string{"TEAM_CHANNEL": "slack"}, name: "TEAM_CHANNEL"},
 		{env: map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, name: "SLACK_BOT_TOKEN"},

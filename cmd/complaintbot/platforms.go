@@ -26,6 +26,9 @@ type platform struct {
 	// mention writes a person as staff see them on the platform; nil for
 	// the display name.
 	mention func(bot.Person) string
+	// limits are what the platform lets the bot send a customer (a reply
+	// window, a message budget); zero for none.
+	limits bot.Limits
 	// start builds the platform's adapter on the shared parts and starts
 	// what it needs; stop (which may be nil) undoes it at shutdown.
 	start func(ctx context.Context, p *parts) (ch bot.Channel, stop func(context.Context), err error)
@@ -64,6 +67,7 @@ var platforms = []platform{
 		mention: wechat.Mention,
 		start:   startWeChat,
 	},
+	wecomPlatform,
 }
 
 // startSlack connects the Slack app: auth.test (a refused token stops the
@@ -119,11 +123,11 @@ func enabledPlatforms(cfg *config) []platform {
 }
 
 // mentions returns the engine's platform descriptions: how each writes a
-// mention.
+// mention, and its limits.
 func mentions(cfg *config) map[string]bot.Platform {
 	out := map[string]bot.Platform{}
 	for _, p := range enabledPlatforms(cfg) {
-		out[p.name] = bot.Platform{Mention: p.mention}
+		out[p.name] = bot.Platform{Mention: p.mention, Limits: p.limits}
 	}
 	return out
 }

@@ -248,6 +248,18 @@ func TestExportCommand(t *testing.T) {
 			t.Fatal("no case opened")
 		}
 	}
+	// The same through the team API, as a download.
+	r := b.do(t, http.MethodGet, "/api/export?format=csv&status=open,claimed", nil)
+	if rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll(); r.status != http.StatusOK || err != nil || len(rows) != 2 ||
+		!strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("GET /api/export = %d %v %s (%v)", r.status, r.header, r.body, err)
+	}
+	if r := b.do(t, http.MethodGet, "/api/export?format=xml", nil); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `"invalid"`) {
+		t.Errorf("GET /api/export?format=xml = %d %s, want 400 invalid", r.status, r.body)
+	}
+	if r := b.do(t, http.MethodGet, "/api/export?from=2026-13-01", nil); r.status != http.StatusBadRequest {
+		t.Errorf("a bad from = %d, want 400", r.status)
+	}
 	if err := b.stop(t); err != nil {
 		t.Fatal(err)
 	}

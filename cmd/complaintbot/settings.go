@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/slack"
 	"github.com/complaintbot/complaintbot/bot/web"
+	"github.com/complaintbot/complaintbot/bot/wecom"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -36,6 +38,7 @@ var settings = []setting{
 	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
 	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints (and /metrics); required when WEB_ADDR is not a loopback address", Secret: true},
 	{Env: "WEB_SECRET", Help: "secret (at least 16 bytes) signing web customers' session tokens and checking embedding websites' user hashes (HMAC-SHA256). Empty: one is generated and kept in Redis, shared by every replica", Secret: true},
+	{Env: "WEB_TRUSTED_PROXIES", Help: "comma-separated addresses or networks (CIDR) of the reverse proxies in front of WEB_ADDR; for their requests the client's address is read from X-Forwarded-For (the limit of failed session attempts counts per client). Empty: the header is ignored"},
 	{Env: "WEB_SESSION_TTL", Default: "720h", Help: "how long a web customer's session token lasts"},
 	{Env: "METRICS_ADDR", Help: "address of a separate listener for Prometheus /metrics (no token needed there). Empty: /metrics on WEB_ADDR, behind TEAM_TOKEN when one is set"},
 	{Env: "STAFF", Help: "comma-separated staff names allowed to run staff commands in the team channel"},
@@ -99,6 +102,8 @@ type config struct {
 	// in Redis.
 	WebSecret  []byte
 	SessionTTL time.Duration
+	// TrustedProxies are WEB_TRUSTED_PROXIES.
+	TrustedProxies []*net.IPNet
 	// MetricsAddr is a separate listener for /metrics; "" for none.
 	MetricsAddr string
 	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
@@ -107,6 +112,8 @@ type config struct {
 	Slack slack.Options
 	// WeChat holds the WeChat settings (WECHAT_*).
 	WeChat wechatConfig
+	// WeCom holds the WeCom settings (WECOM_*); CorpID "" when off.
+	WeCom wecom.Options
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
@@ -170,6 +177,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, err
 	}
 	if c.Location, err = location(get("TZ")); err != nil {
+		return nil, err
+	}
+	if c.TrustedProxies, err = networks("WEB_TRUSTED_PROXIES", get("WEB_TRUSTED_PROXIES")); err != nil {
 		return nil, err
 	}
 	if c.SessionTTL, err = duration("WEB_SESSION_TTL", get("WEB_SESSION_TTL"), time.Minute); err != nil {
@@ -275,6 +285,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if c.WeChat, err = parseWeChat(get, get("TEAM_CHANNEL")); err != nil {
 		return nil, err
 	}
+	if err := parseWeCom(get, c); err != nil {
+		return nil, err
+	}
 	c.Paces = map[string]bot.Pace{}
 	for _, p := range platforms {
 		if p.paceEnv == "" {
@@ -292,6 +305,32 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("TEAM_CHANNEL: %s is not enabled (%s)", c.TeamChannel, p.enabledBy)
 	}
 	return c, nil
+}
+
+// networks reads comma-separated addresses (a whole network of one
+// address) or CIDR networks.
+func networks(env, v string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range list(v) {
+		if !strings.Contains(item, "/") {
+			ip := net.ParseIP(item)
+			if ip == nil {
+				return nil, fmt.Errorf("%s: %q is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8)", env, item)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8)", env, item)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func duration(env, v string, least time.Duration) (time.Duration, error) {
