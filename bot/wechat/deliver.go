@@ -88,7 +88,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 	if to == "" {
 		return "", bot.Permanent("no_team_group", errors.New("the team group is not among the account's saved groups (WECHAT_TEAM_GROUP)"))
 	}
-	parts := split(text, maxText)
+	parts := bot.SplitText(text, maxText, bot.Runes)
 	if c := caseOf(d); team && c != "" {
 		// Every part names its case, so that a quote of any finds it.
 		for i := 1; i < len(parts); i++ {
@@ -213,39 +213,6 @@ func (a *Adapter) deliveryError(ctx context.Context, s *session, err error) erro
 // PaceKey puts every send of the account in one pace: WeChat limits the
 // account, not a chat (WECHAT_SEND_RATE).
 func (a *Adapter) PaceKey(bot.Delivery) string { return "account" }
-
-// split cuts text into parts of at most max runes, at line ends where it
-// can, then at spaces or sentence ends.
-func split(text string, max int) []string {
-	r := []rune(text)
-	if len(r) <= max {
-		return []string{text}
-	}
-	var out []string
-	for len(r) > max {
-		cut := max
-		for i := max; i > max/2; i-- {
-			if r[i-1] == '\n' {
-				cut = i
-				break
-			}
-		}
-		if cut == max {
-			for i := max; i > max/2; i-- {
-				if c := r[i-1]; c == ' ' || c == '。' || c == '.' || c == '！' || c == '？' {
-					cut = i
-					break
-				}
-			}
-		}
-		out = append(out, strings.TrimSpace(string(r[:cut])))
-		r = r[cut:]
-	}
-	if s := strings.TrimSpace(string(r)); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
 
 // sentLog remembers which parts of recent outbound messages were sent, so
 // that a retried delivery does not send them again.
