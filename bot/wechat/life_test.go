@@ -135,6 +135,17 @@ func TestWholeCaseLife(t *testing.T) {
 			if testing.Verbose() {
 				dump(t, h)
 			}
+			// Every message of the group names its case in its first line
+			// (long ones are split, each part numbered), so any can be quoted.
+			for _, m := range h.said("team") {
+				line, _, _ := strings.Cut(m.Content, "\n")
+				if !strings.Contains(line, "#"+id) {
+					t.Errorf("a team message does not name its case: %q", line)
+				}
+				if len([]rune(m.Content)) > 600+len("#"+id+" … ") {
+					t.Errorf("a team message of %d characters was not split", len([]rune(m.Content)))
+				}
+			}
 			for _, m := range h.f.Sent() {
 				if m.To == "team" || m.To == tc.from {
 					if strings.Contains(m.Content, "Carol") && strings.Contains(m.Content, "查一下快递") && m.To == tc.from {
