@@ -70,6 +70,18 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// Refused reports whether err refuses a message for good: a bad request
+// the engine will never take, which an adapter acknowledges and logs,
+// unlike a failure of the store (EINTERNAL) or too much contention
+// (ECONFLICT), which the platform should send again.
+func Refused(err error) bool {
+	switch ErrorCode(err) {
+	case "", EINTERNAL, ECONFLICT:
+		return false
+	}
+	return true
+}
+
 // Unreachable reports whether err says a server could not be reached or
 // stopped answering, so that an internal error is an outage (EUNAVAILABLE
 // to a client, with a retry later) rather than a bug: a network error (refused, reset, timed out), a

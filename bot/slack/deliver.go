@@ -197,7 +197,7 @@ func (a *Adapter) deliveryError(err error) error {
 	case errors.As(err, &se) && se.Err == "ratelimited":
 		return &bot.RetryError{After: time.Second, Err: err}
 	case errors.As(err, &se) && deadToken[se.Err]:
-		a.health.set(fmt.Errorf("slack: the bot token no longer works (%s)", se.Err))
+		a.health.Set(fmt.Errorf("slack: the bot token no longer works (%s)", se.Err))
 		a.log.Error("slack: the bot token no longer works; check SLACK_BOT_TOKEN", "error", se.Err)
 		return &bot.RetryError{After: time.Minute, Err: err, Platform: true}
 	case errors.As(err, &se) && permanentErrors[se.Err]:

@@ -29,15 +29,13 @@ var errRetry = errors.New("slack: could not accept the event; Slack will send it
 // the engine refused it for good (acknowledge; nothing would change),
 // errRetry when the store failed (do not acknowledge).
 func (a *Adapter) acceptOrRetry(ctx context.Context, in bot.Inbound) error {
-	err := a.engine.Accept(ctx, in)
-	switch bot.ErrorCode(err) {
-	case "":
-		return nil
-	case bot.EINTERNAL, bot.ECONFLICT:
+	switch err := a.engine.Accept(ctx, in); {
+	case bot.Refused(err):
+		a.log.Warn("slack: message refused", "id", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
+	case err != nil:
 		a.log.Error("slack: accept failed", "id", in.ID, "err", err)
 		return errRetry
 	}
-	a.log.Warn("slack: message refused", "id", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
 	return nil
 }
 

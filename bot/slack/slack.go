@@ -132,7 +132,7 @@ type Adapter struct {
 	users   *userCache
 	dms     sync.Map // user id → DM channel id
 	home    *homes
-	health  health
+	health  bot.Health
 	cancel  context.CancelFunc
 	done    chan struct{}
 	started bool
@@ -171,7 +171,7 @@ func New(o Options) (*Adapter, error) {
 		users: newUserCache(10_000, time.Hour),
 	}
 	a.home = newHomes(a)
-	a.health.set(errors.New("slack: not started"))
+	a.health.Set(errors.New("slack: not started"))
 	return a, nil
 }
 
@@ -192,7 +192,7 @@ const (
 func (a *Adapter) Start(ctx context.Context) error {
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
-		a.health.set(fmt.Errorf("slack: auth.test: %w", err))
+		a.health.Set(fmt.Errorf("slack: auth.test: %w", err))
 		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test: %v)", err)
 	}
 	a.teamID, a.botUser, a.botID, a.workspace = auth.TeamID, auth.UserID, auth.BotID, auth.Team
@@ -205,7 +205,7 @@ func (a *Adapter) Start(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel, a.done, a.started = cancel, make(chan struct{}), true
 	if a.o.AppToken == "" {
-		a.health.set(nil)
+		a.health.Set(nil)
 		close(a.done)
 		return nil
 	}
@@ -231,25 +231,7 @@ func (a *Adapter) Stop(ctx context.Context) {
 
 // Ready returns nil while the adapter can talk to Slack, or why not: not
 // started, Socket Mode disconnected, the token revoked.
-func (a *Adapter) Ready() error { return a.health.get() }
-
-// health is the adapter's readiness.
-type health struct {
-	mu  sync.Mutex
-	err error
-}
-
-func (h *health) set(err error) {
-	h.mu.Lock()
-	h.err = err
-	h.mu.Unlock()
-}
-
-func (h *health) get() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err
-}
+func (a *Adapter) Ready() error { return a.health.Err() }
 
 // loadMembers learns the team channel's members (conversations.members,
 // paged) as staff, with their names from users.info. The bot itself is a
@@ -374,7 +356,7 @@ func (a *Adapter) runSocket(ctx context.Context) {
 			return
 		case err := <-errc:
 			if ctx.Err() == nil {
-				a.health.set(fmt.Errorf("slack: Socket Mode stopped: %v", err))
+				a.health.Set(fmt.Errorf("slack: Socket Mode stopped: %v", err))
 				a.log.Error("slack: Socket Mode gave up; check SLACK_APP_TOKEN (no retries)", "err", err)
 			}
 			<-ctx.Done()

@@ -28,7 +28,7 @@ const handleTimeout = 2 * time.Second
 func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected:
-		a.health.set(nil)
+		a.health.Set(nil)
 		a.log.Info("slack: Socket Mode connected")
 	case socketmode.EventTypeConnectionError:
 		err := fmt.Errorf("slack: Socket Mode cannot connect: %v", ev.Data)
@@ -39,9 +39,9 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, ev soc
 				a.log.Error("slack: SLACK_APP_TOKEN is not an app-level token with connections:write; Socket Mode cannot connect")
 			}
 		}
-		a.health.set(err)
+		a.health.Set(err)
 	case socketmode.EventTypeInvalidAuth:
-		a.health.set(errors.New("slack: Socket Mode: invalid auth"))
+		a.health.Set(errors.New("slack: Socket Mode: invalid auth"))
 	case socketmode.EventTypeErrorBadMessage:
 		// slack-go could not parse the envelope and does not acknowledge
 		// it; acknowledge it here, or Slack sends it again and again.

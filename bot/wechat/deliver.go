@@ -195,7 +195,7 @@ func (a *Adapter) deliveryError(ctx context.Context, s *session, err error) erro
 		a.tell(ctx, fmt.Sprintf("1205:%d", time.Now().Unix()/3600), "wechat.too_often", map[string]any{"Minutes": int(wait.Minutes()) + 1})
 		return &bot.RetryError{After: wait, Platform: true, Err: err}
 	case 1100, 1101, 1102, 1203:
-		a.health.set(fmt.Errorf("wechat: logged out (Ret %d)", int(ret)))
+		a.health.Set(fmt.Errorf("wechat: logged out (Ret %d)", int(ret)))
 		a.log.Error("wechat: the service refused the session", "ret", int(ret))
 		s.reason.Store(err)
 		s.end()

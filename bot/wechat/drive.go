@@ -61,11 +61,11 @@ func (a *Adapter) run(ctx context.Context) {
 		ok, err := a.store.Lease(ctx, leaseName(), a.o.Replica, a.o.LeaseTTL)
 		switch {
 		case err != nil:
-			a.health.set(fmt.Errorf("wechat: the lease: %w", err))
+			a.health.Set(fmt.Errorf("wechat: the lease: %w", err))
 			a.log.Error("wechat: cannot take the lease", "err", err)
 		case !ok:
 			// A healthy stand-by: another replica drives the account.
-			a.health.set(nil)
+			a.health.Set(nil)
 			a.standby.Store(true)
 		default:
 			a.standby.Store(false)
@@ -116,7 +116,7 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	if err != nil {
 		if dctx.Err() == nil {
 			a.log.Error("wechat: login failed", "err", clean(err))
-			a.health.set(fmt.Errorf("wechat: login failed: %w", clean(err)))
+			a.health.Set(fmt.Errorf("wechat: login failed: %w", clean(err)))
 			// Once an hour at most: a refused login is retried with backoff.
 			a.tell(ctx, fmt.Sprintf("login-failed:%d", time.Now().Unix()/3600), "wechat.login_failed", map[string]any{"Reason": retText(err)})
 		}
@@ -124,7 +124,7 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	}
 	a.cur.Store(s)
 	defer a.cur.Store(nil)
-	a.health.set(nil)
+	a.health.Set(nil)
 	go a.watch(dctx, s)
 	<-s.bot.Context().Done()
 	reason := s.bot.CrashReason()
@@ -133,11 +133,11 @@ func (a *Adapter) drive(ctx context.Context) bool {
 	}
 	select {
 	case <-lost:
-		a.health.set(nil) // standing by: another replica drives the account
+		a.health.Set(nil) // standing by: another replica drives the account
 		a.log.Warn("wechat: lease lost; stopped driving")
 	default:
 		if ctx.Err() == nil {
-			a.health.set(fmt.Errorf("wechat: logged out: %v", clean(reason)))
+			a.health.Set(fmt.Errorf("wechat: logged out: %v", clean(reason)))
 			a.log.Warn("wechat: logged out", "reason", clean(reason))
 			a.tell(context.Background(), "logout:"+s.login, "wechat.logged_out", map[string]any{"Reason": retText(reason)})
 		}
@@ -174,12 +174,12 @@ func (a *Adapter) watch(ctx context.Context, s *session) {
 		switch {
 		case time.Since(last) > a.o.Heartbeat && !stale:
 			stale = true
-			a.health.set(fmt.Errorf("wechat: no heartbeat since %s", last.UTC().Format(time.RFC3339)))
+			a.health.Set(fmt.Errorf("wechat: no heartbeat since %s", last.UTC().Format(time.RFC3339)))
 			a.log.Error("wechat: no heartbeat from the sync long poll", "since", last)
 			a.tell(ctx, fmt.Sprintf("heartbeat:%s:%d", s.login, last.UnixMilli()), "wechat.no_heartbeat", map[string]any{"Minutes": int(a.o.Heartbeat.Minutes())})
 		case time.Since(last) <= a.o.Heartbeat && stale:
 			stale = false
-			a.health.set(nil)
+			a.health.Set(nil)
 		}
 	}
 }

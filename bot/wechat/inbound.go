@@ -156,14 +156,11 @@ func doubtData(d *bot.Doubt) map[string]any {
 // dropped, one of the store is returned for a retry.
 func (a *Adapter) accept(ctx context.Context, in bot.Inbound) error {
 	err := a.engine.Accept(ctx, in)
-	switch bot.ErrorCode(err) {
-	case "":
+	if bot.Refused(err) {
+		a.log.Warn("wechat: message refused", "id", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
 		return nil
-	case bot.EINTERNAL, bot.ECONFLICT:
-		return err
 	}
-	a.log.Warn("wechat: message refused", "id", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
-	return nil
+	return err
 }
 
 // retry runs fn until it succeeds or the session ends, with backoff: the

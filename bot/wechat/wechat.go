@@ -138,7 +138,7 @@ type Adapter struct {
 	lang   flows.Lang
 	base   *url.URL
 
-	health  health
+	health  bot.Health
 	standby atomic.Bool
 	cur     atomic.Pointer[session]
 	qr      qrState
@@ -201,7 +201,7 @@ func New(o Options) (*Adapter, error) {
 	}
 	a.sent.init(10_000)
 	a.slow.base = o.SlowDown
-	a.health.set(errors.New("wechat: not started"))
+	a.health.Set(errors.New("wechat: not started"))
 	return a, nil
 }
 
@@ -235,7 +235,7 @@ func (a *Adapter) Stop(ctx context.Context) {
 // sync answers, or stands by while another replica drives it; otherwise
 // why not: not started, waiting for a login, logged out, no heartbeat, the
 // lease unreadable.
-func (a *Adapter) Ready() error { return a.health.get() }
+func (a *Adapter) Ready() error { return a.health.Err() }
 
 // StandingBy reports whether another replica drives the account.
 func (a *Adapter) StandingBy() bool { return a.standby.Load() }
@@ -251,24 +251,6 @@ func Mention(p bot.Person) string {
 		h = p.Name
 	}
 	return "@" + h
-}
-
-// health is the adapter's readiness.
-type health struct {
-	mu  sync.Mutex
-	err error
-}
-
-func (h *health) set(err error) {
-	h.mu.Lock()
-	h.err = err
-	h.mu.Unlock()
-}
-
-func (h *health) get() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err
 }
 
 // word says a catalogue sentence in the team's language.

@@ -81,7 +81,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 			return "", a.deliveryError(err)
 		}
 	}
-	a.health.set(nil) // WeCom takes messages again
+	a.health.Set(nil) // WeCom takes messages again
 	return id, nil
 }
 
@@ -145,7 +145,7 @@ func (a *Adapter) deliveryError(err error) error {
 	case code == 45009 || code == 45033:
 		return &bot.RetryError{After: 10 * time.Second, Err: err, Platform: true}
 	case accountCodes[code]:
-		a.health.set(fmt.Errorf("wecom: WeCom refuses the account's settings (errcode %d)", code))
+		a.health.Set(fmt.Errorf("wecom: WeCom refuses the account's settings (errcode %d)", code))
 		a.log.Error("wecom: WeCom refuses the account's settings; check WECOM_CORP_ID, WECOM_SECRET and WECOM_KF_ID", "errcode", code)
 		return &bot.RetryError{After: time.Minute, Err: err, Platform: true}
 	case permanentCodes[code] != "":

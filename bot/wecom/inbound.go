@@ -122,14 +122,11 @@ func (a *Adapter) handle(ctx context.Context, m wireMsg) error {
 // good (nothing a retry would change), the error when the store failed.
 func (a *Adapter) accept(ctx context.Context, in bot.Inbound) error {
 	err := a.engine.Accept(ctx, in)
-	switch bot.ErrorCode(err) {
-	case "":
+	if bot.Refused(err) {
+		a.log.Warn("wecom: message refused", "msgid", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
 		return nil
-	case bot.EINTERNAL, bot.ECONFLICT:
-		return err
 	}
-	a.log.Warn("wecom: message refused", "msgid", in.ID, "code", bot.ErrorCode(err), "err", bot.ErrorMessage(err))
-	return nil
+	return err
 }
 
 // Menu ids. A tap on an offer's option comes back as "pick:<n>:<case>";

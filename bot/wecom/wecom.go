@@ -145,7 +145,7 @@ type Adapter struct {
 
 	names  *nameCache
 	kick   chan struct{}
-	health health
+	health bot.Health
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -183,7 +183,7 @@ func New(o Options) (*Adapter, error) {
 		cat: o.Engine.Config().Catalog, names: newNameCache(10_000, time.Hour), kick: make(chan struct{}, 1)}
 	a.api = &client{base: o.APIURL, http: o.HTTPClient, corpID: o.CorpID, secret: o.Secret, state: o.State, replica: o.Replica,
 		tokenKey: "wecom:token:" + o.CorpID + ":" + short(o.Secret), log: a.log}
-	a.health.set(errors.New("wecom: not started"))
+	a.health.Set(errors.New("wecom: not started"))
 	return a, nil
 }
 
@@ -198,10 +198,10 @@ func short(s string) string {
 // PollEvery.
 func (a *Adapter) Start(ctx context.Context) error {
 	if _, err := a.api.accessToken(ctx); err != nil {
-		a.health.set(fmt.Errorf("wecom: gettoken: %v", err))
+		a.health.Set(fmt.Errorf("wecom: gettoken: %v", err))
 		return fmt.Errorf("WECOM_SECRET: WeCom refused the corp id and secret (gettoken: %v)", err)
 	}
-	a.health.set(nil)
+	a.health.Set(nil)
 	a.log.Info("wecom: connected", "corp", a.o.CorpID, "open_kfid", a.o.KfID)
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel, a.done = cancel, make(chan struct{})
@@ -226,24 +226,7 @@ func (a *Adapter) Stop(ctx context.Context) {
 }
 
 // Ready returns nil while the adapter can talk to WeCom, or why not.
-func (a *Adapter) Ready() error { return a.health.get() }
-
-type health struct {
-	mu  sync.Mutex
-	err error
-}
-
-func (h *health) set(err error) {
-	h.mu.Lock()
-	h.err = err
-	h.mu.Unlock()
-}
-
-func (h *health) get() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err
-}
+func (a *Adapter) Ready() error { return a.health.Err() }
 
 // nameCache keeps customers' nicknames for a while, bounded in size.
 type nameCache struct {
