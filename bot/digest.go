@@ -258,6 +258,36 @@ type PendingConversationLister interface {
 	PendingConversations(ctx context.Context) ([]string, error)
 }
 
+// WakeUpAuditor is a Store that keeps, beside every commit, an index of
+// what should have a wake-up (the cases whose last commit scheduled one,
+// and the conversations that need one), and can compare it with the
+// wake-ups a page at a time without reading the cases. Reconcile prefers
+// it: a sweep then costs in proportion to what is missing, not to the
+// number of open cases.
+type WakeUpAuditor interface {
+	// MissingWakeUps reads one page starting at cursor ("" for the first)
+	// and returns the case ids and the customer keys of conversations of
+	// that page that have no wake-up, and the cursor of the next page (""
+	// after the last).
+	MissingWakeUps(ctx context.Context, cursor string) (cases, customers []string, next string, err error)
+	// Partitions returns how many partitions UnscheduledCases walks.
+	Partitions() int
+	// UnscheduledCases reads one page, from cursor ("" for the first),
+	// of one partition's cases of the given statuses that have no
+	// wake-up and whose last commit scheduled none, decoded, and the
+	// cursor of the next page ("" after the last).
+	UnscheduledCases(ctx context.Context, partition int, cursor string, statuses ...Status) ([]*Case, string, error)
+}
+
+// CaseWalker is a Store that can hand over cases a page at a time, so that
+// a report over every case does not hold them all in memory.
+type CaseWalker interface {
+	// EachCase calls fn with pages of the cases of the given statuses
+	// (every status when none is given), in no particular order, and
+	// stops at fn's first error.
+	EachCase(ctx context.Context, fn func([]*Case) error, statuses ...Status) error
+}
+
 // reconcileGrace is how overdue a case's wake-up (Case.Wake) must be before
 // Reconcile, without a WakeUpReader, takes it for lost: longer than a
 // wake-up can stay claimed while a replica handles it (the scheduler's
@@ -274,7 +304,14 @@ const reconcileGrace = 2 * time.Minute
 //
 // Conversations in intake (or with messages to acknowledge) are checked
 // too, when the store keeps an index of them (PendingConversationLister).
+//
+// With a WakeUpAuditor (bot/redisstore is one) it reads no case it does not
+// repair: it pages through the store's index of what should have a
+// wake-up and repairs what the store says is missing.
 func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
+	if a, ok := e.store.(WakeUpAuditor); ok {
+		return e.reconcileIndexed(ctx, a, now)
+	}
 	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved, Confirmed)
 	if err != nil {
 		return 0, fmt.Errorf("reconcile: %w", err)
@@ -315,6 +352,72 @@ func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 		errs = append(errs, err)
 	}
 	return n + m, errors.Join(errs...)
+}
+
+// reconcileIndexed is Reconcile through the store's index of what should
+// have a wake-up, a page at a time. Besides what the index says is missing,
+// it checks one partition per minute (the minute of now, modulo the
+// partitions) for cases whose last commit scheduled no wake-up but for
+// which the policy has something to do (a writer that forgot the wake-up):
+// those cases are read, a page of 500 at a time, and with 16 partitions
+// every case is checked every 16 minutes.
+func (e *Engine) reconcileIndexed(ctx context.Context, a WakeUpAuditor, now time.Time) (int, error) {
+	var n int
+	var errs []error
+	p := e.policy()
+	if parts := a.Partitions(); parts > 0 {
+		part := int((now.Unix() / 60) % int64(parts))
+		for cursor := ""; ; {
+			cases, next, err := a.UnscheduledCases(ctx, part, cursor, Open, Claimed, Resolved, Confirmed)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("reconcile: %w", err))
+				break
+			}
+			for _, c := range cases {
+				if p.next(c, now).IsZero() {
+					continue
+				}
+				if err := e.rescheduleCase(ctx, c); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				n++
+			}
+			if next == "" || ctx.Err() != nil {
+				break
+			}
+			cursor = next
+		}
+	}
+	cursor := ""
+	for {
+		cases, customers, next, err := a.MissingWakeUps(ctx, cursor)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reconcile: %w", err))
+			break
+		}
+		for _, id := range cases {
+			if err := e.rescheduleCase(ctx, &Case{ID: id}); err != nil {
+				if ErrorCode(err) != ENOTFOUND {
+					errs = append(errs, err)
+				}
+				continue
+			}
+			n++
+		}
+		for _, c := range customers {
+			if err := e.Wake(ctx, ConvWakeUp(c), now); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			n++
+		}
+		if next == "" || ctx.Err() != nil {
+			break
+		}
+		cursor = next
+	}
+	return n, errors.Join(errs...)
 }
 
 // reconcileConversations repairs conversations in intake (or with messages

@@ -236,3 +236,40 @@ func (h *harness) finishIntake(customer string) *bot.CaseView {
 	h.t.Fatalf("intake of %s did not end", customer)
 	return nil
 }
+
+// outboxLen counts the messages in every partition's outbox stream of the
+// channel (default prefix).
+func outboxLen(tb testing.TB, rdb redis.UniversalClient, channel string) int64 {
+	tb.Helper()
+	n, _ := outboxPending(tb, rdb, channel)
+	return n
+}
+
+// outboxPending counts the messages in the channel's outbox streams, and
+// the summary of those read and not acknowledged (count and per consumer).
+func outboxPending(tb testing.TB, rdb redis.UniversalClient, channel string) (int64, *redis.XPending) {
+	tb.Helper()
+	ctx := context.Background()
+	keys, err := rdb.Keys(ctx, "cb:{*}:outbox:"+channel).Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var n int64
+	sum := &redis.XPending{Consumers: map[string]int64{}}
+	for _, k := range keys {
+		l, err := rdb.XLen(ctx, k).Result()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += l
+		p, err := rdb.XPending(ctx, k, "senders").Result()
+		if err != nil {
+			continue // no group yet
+		}
+		sum.Count += p.Count
+		for c, v := range p.Consumers {
+			sum.Consumers[c] += v
+		}
+	}
+	return n, sum
+}

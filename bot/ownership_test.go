@@ -435,24 +435,24 @@ func TestClosingMessageTellsTheRealTimeAfterHours(t *testing.T) {
 
 func TestReconcileRepairsAConversationsLostWakeUp(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	key := h.store.Options().WakeUpKey
+	w := scheduler.NewWakeUps(h.rdb, h.store.WakeUpKeys()...)
 	name := bot.ConvWakeUp("web:amy")
 	h.turn("amy", "我买的吹风机用了一次就坏了!!")
-	due, err := h.rdb.ZScore(h.ctx, key, name).Result()
-	if err != nil {
+	due, ok, err := w.Due(h.ctx, name)
+	if err != nil || !ok {
 		t.Fatalf("no wake-up for the intake: %v", err)
 	}
 	if got, _ := h.store.PendingConversations(h.ctx); !slices.Contains(got, "web:amy") {
 		t.Fatalf("pending conversations %v lack web:amy", got)
 	}
-	if err := h.rdb.ZRem(h.ctx, key, name).Err(); err != nil {
+	if err := w.Clear(h.ctx, name); err != nil {
 		t.Fatal(err)
 	}
 	n, err := h.eng.Reconcile(h.ctx, h.clock.Now())
 	if err != nil || n != 1 {
 		t.Fatalf("Reconcile repaired %d (%v), want 1", n, err)
 	}
-	if again, err := h.rdb.ZScore(h.ctx, key, name).Result(); err != nil || again != due {
+	if again, _, err := w.Due(h.ctx, name); err != nil || !again.Equal(due) {
 		t.Fatalf("wake-up after the repair: %v (%v), want %v as before", again, err, due)
 	}
 	if n, err := h.eng.Reconcile(h.ctx, h.clock.Now()); err != nil || n != 0 {

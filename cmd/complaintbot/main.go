@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	replica := replicaName()
 	store := redisstore.New(rdb, redisstore.Options{})
-	wakeups := scheduler.NewWakeUps(rdb, store.Options().WakeUpKey)
+	wakeups := scheduler.NewWakeUps(rdb, store.WakeUpKeys()...)
 
 	var engine *bot.Engine
 	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
