@@ -50,8 +50,10 @@ func (c *clock) Add(d time.Duration) time.Time {
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
-	srv   *redistest.Server
-	rdb   *redis.Client
+	srv   *redistest.Server // nil on a cluster
+	rdb   redis.UniversalClient
+	// connect opens another client to the same Redis (a replica's own).
+	connect func() redis.UniversalClient
 	store *redisstore.Store
 	eng   *bot.Engine
 	clock *clock
@@ -73,7 +75,44 @@ func newHarness(t *testing.T, cfg bot.Config) *harness {
 	}
 	h := &harness{t: t, ctx: context.Background(), clock: &clock{t: start}, cfg: cfg}
 	h.srv = redistest.Start(t)
-	h.rdb = h.srv.Client(t)
+	h.connect = func() redis.UniversalClient { return h.srv.Client(t) }
+	h.rdb = h.connect()
+	h.restart()
+	return h
+}
+
+// harnesses are the Redis deployments the engine's main tests run on.
+var harnesses = []struct {
+	name  string
+	start func(*testing.T, bot.Config) *harness
+}{
+	{"server", newHarness},
+	{"cluster", newClusterHarness},
+}
+
+// newClusterHarness is newHarness on a Redis Cluster of three masters
+// started for the test.
+func newClusterHarness(t *testing.T, cfg bot.Config) *harness {
+	t.Helper()
+	c := redistest.StartCluster(t, 3)
+	h := newHarnessOn(t, cfg, func() redis.UniversalClient { return c.Client(t) })
+	return h
+}
+
+// newHarnessOn is newHarness on the Redis connect reaches.
+func newHarnessOn(t *testing.T, cfg bot.Config, connect func() redis.UniversalClient) *harness {
+	t.Helper()
+	if cfg.Location == nil {
+		cfg.Location = shanghai
+	}
+	if len(cfg.Staff) == 0 {
+		cfg.Staff = []string{"alice", "bob", "carol"}
+	}
+	if len(cfg.Supervisors) == 0 {
+		cfg.Supervisors = []string{"sue"}
+	}
+	h := &harness{t: t, ctx: context.Background(), clock: &clock{t: start}, cfg: cfg, connect: connect}
+	h.rdb = connect()
 	h.restart()
 	return h
 }
@@ -87,7 +126,7 @@ func (h *harness) restart() {
 
 // replica returns another engine over the same Redis: a second replica.
 func (h *harness) replica() *bot.Engine {
-	return bot.NewEngine(redisstore.New(h.srv.Client(h.t), redisstore.Options{}), h.cfg, bot.WithClock(h.clock.Now))
+	return bot.NewEngine(redisstore.New(h.connect(), redisstore.Options{}), h.cfg, bot.WithClock(h.clock.Now))
 }
 
 func (h *harness) send(customer, text string, atts ...bot.Attachment) bot.Receipt {

@@ -52,11 +52,17 @@ func texts(out []bot.Outbound) string {
 }
 
 func TestClaimRaceAcrossReplicas(t *testing.T) {
+	for _, b := range harnesses {
+		t.Run(b.name, func(t *testing.T) { testClaimRace(t, b.start) })
+	}
+}
+
+func testClaimRace(t *testing.T, newH func(*testing.T, bot.Config) *harness) {
 	var staff []string
 	for i := range 50 {
 		staff = append(staff, fmt.Sprintf("s%02d", i))
 	}
-	h := newHarness(t, bot.Config{Staff: staff})
+	h := newH(t, bot.Config{Staff: staff})
 	c := h.confirmIntake("amy", "zh")
 	h.outbox()
 
@@ -434,7 +440,12 @@ func TestClosingMessageTellsTheRealTimeAfterHours(t *testing.T) {
 }
 
 func TestReconcileRepairsAConversationsLostWakeUp(t *testing.T) {
-	h := newHarness(t, bot.Config{})
+	for _, b := range harnesses {
+		t.Run(b.name, func(t *testing.T) { testReconcileConversation(t, b.start(t, bot.Config{})) })
+	}
+}
+
+func testReconcileConversation(t *testing.T, h *harness) {
 	w := scheduler.NewWakeUps(h.rdb, h.store.WakeUpKeys()...)
 	name := bot.ConvWakeUp("web:amy")
 	h.turn("amy", "我买的吹风机用了一次就坏了!!")

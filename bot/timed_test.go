@@ -192,7 +192,7 @@ func claim(t *testing.T, eng *bot.Engine, id, owner string) {
 	}
 }
 
-func wakeUpAt(t *testing.T, rdb *redis.Client, keys []string, name string) (time.Time, bool) {
+func wakeUpAt(t *testing.T, rdb redis.UniversalClient, keys []string, name string) (time.Time, bool) {
 	t.Helper()
 	at, ok, err := scheduler.NewWakeUps(rdb, keys...).Due(context.Background(), name)
 	if err != nil {

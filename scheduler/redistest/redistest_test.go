@@ -3,6 +3,7 @@ package redistest_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
@@ -22,5 +23,65 @@ func TestStartRestartKeepsAppendOnlyData(t *testing.T) {
 	s.Stop()
 	if err := c.Ping(ctx).Err(); err == nil {
 		t.Fatal("PING succeeded after Stop")
+	}
+}
+
+func TestStartClusterServesEverySlot(t *testing.T) {
+	ctx := context.Background()
+	c := redistest.StartCluster(t, 3)
+	rdb := c.Client(t)
+	masters := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		key := "k{" + string(rune('a'+i)) + "}"
+		if err := rdb.Set(ctx, key, i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		slot, err := rdb.ClusterKeySlot(ctx, key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots, _ := rdb.ClusterSlots(ctx).Result()
+		for _, s := range slots {
+			if int64(s.Start) <= slot && slot <= int64(s.End) {
+				masters[s.Nodes[0].Addr] = true
+			}
+		}
+	}
+	if len(masters) != 3 {
+		t.Errorf("30 keys landed on %d masters, want all 3", len(masters))
+	}
+}
+
+func TestStartSentinelFollowsAFailover(t *testing.T) {
+	ctx := context.Background()
+	s := redistest.StartSentinel(t)
+	rdb := s.Client(t)
+	if err := rdb.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Do(ctx, "WAIT", 1, 5000).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.MasterAddr(t); got != s.Master.Addr {
+		t.Fatalf("master is %s, want %s", got, s.Master.Addr)
+	}
+	s.Master.Stop()
+	deadline := time.Now().Add(20 * time.Second)
+	for s.MasterAddr(t) != s.Replica.Addr {
+		if time.Now().After(deadline) {
+			t.Fatal("the sentinel did not promote the replica")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var got string
+	for time.Now().Before(deadline) {
+		if v, err := rdb.Get(ctx, "k").Result(); err == nil {
+			got = v
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got != "v" {
+		t.Fatalf("after the failover GET k = %q, want v", got)
 	}
 }
