@@ -46,6 +46,18 @@ type Options struct {
 	// ClaimAfter is how long an outbox message may stay read but not
 	// acknowledged before it is handed to another consumer; default 30s.
 	ClaimAfter time.Duration
+	// SyncReplicas, when above zero, makes every commit wait (WAIT) until
+	// that many replicas have it, for at most SyncTimeout (default 1 s),
+	// and fail with an EINTERNAL error when fewer did: the change is then
+	// written on the primary but may not survive a failover, and the
+	// caller retries it (the message id and the version make the retry
+	// safe). Replication is asynchronous, so without it a Sentinel
+	// failover may lose the last writes the primary acknowledged. It is
+	// ignored on Redis Cluster (WAIT must follow the write on the same
+	// connection to the same node, which a cluster pipeline does not
+	// promise).
+	SyncReplicas int
+	SyncTimeout  time.Duration
 }
 
 // Store is bot.Store, and the numbered feeds the web channel reads
@@ -84,6 +96,9 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	}
 	if opts.Partitions <= 0 {
 		opts.Partitions = DefaultPartitions
+	}
+	if opts.SyncReplicas > 0 && opts.SyncTimeout <= 0 {
+		opts.SyncTimeout = time.Second
 	}
 	if opts.DedupeTTL <= 0 {
 		opts.DedupeTTL = DefaultDedupeTTL
@@ -549,7 +564,7 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		args = append(args, name, due)
 	}
 
-	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int64()
+	n, err := s.runCommit(ctx, keys, args)
 	if err != nil {
 		return internalError(op, err)
 	}
@@ -563,6 +578,41 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		return internalError(op, fmt.Errorf("commit script returned %d", n))
 	}
 	return nil
+}
+
+// runCommit runs the commit script, followed on the same connection by
+// WAIT when Options.SyncReplicas asks for it.
+func (s *Store) runCommit(ctx context.Context, keys []string, args []any) (int64, error) {
+	if s.opts.SyncReplicas <= 0 || s.cluster {
+		return commitScript.Run(ctx, s.rdb, keys, args...).Int64()
+	}
+	for attempt := 0; ; attempt++ {
+		pipe := s.rdb.Pipeline()
+		res := commitScript.EvalSha(ctx, pipe, keys, args...)
+		wait := pipe.Do(ctx, "WAIT", s.opts.SyncReplicas, s.opts.SyncTimeout.Milliseconds())
+		_, _ = pipe.Exec(ctx)
+		n, err := res.Int64()
+		if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") && attempt == 0 {
+			if err := commitScript.Load(ctx, s.rdb).Err(); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n < 1 {
+			return n, nil // nothing was written: nothing to wait for
+		}
+		acked, err := wait.Int64()
+		if err != nil {
+			return 0, fmt.Errorf("committed, but WAIT failed: %w", err)
+		}
+		if acked < int64(s.opts.SyncReplicas) {
+			return 0, fmt.Errorf("committed, but only %d of %d replicas confirmed it within %v", acked, s.opts.SyncReplicas, s.opts.SyncTimeout)
+		}
+		return n, nil
+	}
 }
 
 // Case returns one case, or an ENOTFOUND error. It costs one round trip

@@ -16,11 +16,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
@@ -82,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	replica := replicaName()
-	store := redisstore.New(rdb, redisstore.Options{})
+	store := redisstore.New(rdb, storeOptions(cfg))
 	wakeups := scheduler.NewWakeUps(rdb, store.WakeUpKeys()...)
 
 	var engine *bot.Engine
@@ -269,57 +267,6 @@ func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string
 		}
 	}
 	return p, nil
-}
-
-// openRedis connects to REDIS_URL through a UniversalClient, or starts the
-// embedded in-process store when none is configured.
-func openRedis(ctx context.Context, cfg *config, log *slog.Logger) (redis.UniversalClient, func(), error) {
-	if cfg.RedisURL == "" {
-		mr := miniredis.NewMiniRedis()
-		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-			return nil, nil, fmt.Errorf("start the embedded store: %w", err)
-		}
-		log.Warn("EMBEDDED STORE: no REDIS_URL set, so everything is kept in memory and LOST WHEN THE BOT EXITS. Set REDIS_URL=redis://host:6379/0 to keep conversations and cases.")
-		rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
-		return rdb, func() { rdb.Close(); mr.Close() }, nil
-	}
-	opts, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %v", redactErr(err, cfg.RedisURL))
-	}
-	var rdb redis.UniversalClient = redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:     []string{opts.Addr},
-		Username:  opts.Username,
-		Password:  opts.Password,
-		DB:        opts.DB,
-		TLSConfig: opts.TLSConfig,
-		// RESP2: nothing here uses RESP3, and with it go-redis looks for
-		// push notifications on every reply.
-		Protocol: 2,
-	})
-	if opts.Network == "unix" {
-		// UniversalOptions has no network: a socket needs the plain client.
-		rdb.Close()
-		opts.Protocol = 2
-		rdb = redis.NewClient(opts)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		rdb.Close()
-		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach %s: %v", opts.Addr, err)
-	}
-	log.Info("using Redis", "addr", opts.Addr, "db", opts.DB)
-	return rdb, func() { rdb.Close() }, nil
-}
-
-// redactErr keeps a password in REDIS_URL out of error messages.
-func redactErr(err error, secret string) string {
-	msg := err.Error()
-	if secret == "" {
-		return msg
-	}
-	return strings.ReplaceAll(msg, secret, "[REDIS_URL]")
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
