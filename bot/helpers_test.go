@@ -48,16 +48,16 @@ func (c *clock) Add(d time.Duration) time.Time {
 
 // harness is one bot over a real redis-server, with a test clock.
 type harness struct {
-	t     *testing.T
-	ctx   context.Context
-	srv   *redistest.Server // nil on a cluster
-	rdb   redis.UniversalClient
+	t   *testing.T
+	ctx context.Context
+	srv *redistest.Server // nil on a cluster
+	rdb redis.UniversalClient
 	// connect opens another client to the same Redis (a replica's own).
 	connect func() redis.UniversalClient
-	store *redisstore.Store
-	eng   *bot.Engine
-	clock *clock
-	cfg   bot.Config
+	store   *redisstore.Store
+	eng     *bot.Engine
+	clock   *clock
+	cfg     bot.Config
 	// log is everything outbox() ever read, in order.
 	log []bot.Outbound
 }
