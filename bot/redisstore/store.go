@@ -21,7 +21,7 @@ import (
 const (
 	DefaultPrefix     = "cb"
 	DefaultDedupeTTL  = 7 * 24 * time.Hour
-	DefaultClaimAfter = 30 * time.Second
+	DefaultClaimAfter = 5 * time.Second
 )
 
 // customerCacheSize bounds how many case → customer answers CustomerOf keeps
@@ -43,8 +43,11 @@ type Options struct {
 	Partitions int
 	// DedupeTTL is how long message ids are remembered; default 7 days.
 	DedupeTTL time.Duration
-	// ClaimAfter is how long an outbox message may stay read but not
-	// acknowledged before it is handed to another consumer; default 30s.
+	// ClaimAfter is how long an inbox or outbox message may stay read but
+	// not acknowledged before it is handed to another consumer; default
+	// 5 s, so that the inbound messages a dying replica had read are
+	// handled by another within seconds (a message handled twice is a
+	// duplicate the commit drops).
 	ClaimAfter time.Duration
 	// SyncReplicas, when above zero, makes every commit wait (WAIT) until
 	// that many replicas have it, for at most SyncTimeout (default 1 s),

@@ -677,7 +677,7 @@ func TestOptionsDefaults(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	defer rdb.Close()
 	got := New(rdb, Options{}).Options()
-	want := Options{Prefix: "cb", Partitions: DefaultPartitions, DedupeTTL: 7 * 24 * time.Hour, ClaimAfter: 30 * time.Second}
+	want := Options{Prefix: "cb", Partitions: DefaultPartitions, DedupeTTL: 7 * 24 * time.Hour, ClaimAfter: 5 * time.Second}
 	if got != want {
 		t.Errorf("defaults = %+v, want %+v", got, want)
 	}
