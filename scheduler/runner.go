@@ -246,7 +246,11 @@ func (r *Runner) loop() {
 // drain claims due wake-ups and queues them for the workers until a claim
 // comes back short. It claims only as many as it has room for, waiting for
 // room when the workers are all busy.
+//
+// The first claim of a drain asks every key; the following ones only the
+// keys that gave all they were asked for, since the others had no more due.
 func (r *Runner) drain() {
+	var from []string
 	for {
 		select {
 		case r.held <- struct{}{}:
@@ -264,7 +268,7 @@ func (r *Runner) drain() {
 			}
 		}
 		start := r.o.clock.Now()
-		cs, seen, err := r.w.claim(r.ctx, n, r.o.lease)
+		cs, seen, err := r.w.claim(r.ctx, n, r.o.lease, from)
 		r.looks.Add(1)
 		for i := len(cs); i < n; i++ {
 			<-r.held
@@ -282,6 +286,7 @@ func (r *Runner) drain() {
 		for _, c := range cs {
 			r.work <- r.renew.hold(r.ctx, c, start) // room was taken above
 		}
+		from = seen.full
 		if !seen.more {
 			if seen.ok {
 				if d := seen.next.Sub(seen.now); d < r.o.tick {

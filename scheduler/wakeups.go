@@ -244,7 +244,7 @@ return n
 // parallel) and O(log N + max·log N) work in Redis. With several keys, the
 // max is shared among them, starting at a different key each call.
 func (w *WakeUps) Claim(ctx context.Context, max int, lease time.Duration) ([]Claimed, error) {
-	cs, _, err := w.claim(ctx, max, lease)
+	cs, _, err := w.claim(ctx, max, lease, nil)
 	return cs, err
 }
 
@@ -256,11 +256,14 @@ type claimResult struct {
 	next time.Time
 	ok   bool
 	// more is set when some key gave all it was asked for, so that more
-	// may be due there.
+	// may be due there, or was not asked; full lists those keys.
 	more bool
+	full []string
 }
 
-func (w *WakeUps) claim(ctx context.Context, max int, lease time.Duration) ([]Claimed, claimResult, error) {
+// claim claims from the keys given (every key when from is nil), sharing
+// max among them.
+func (w *WakeUps) claim(ctx context.Context, max int, lease time.Duration, from []string) ([]Claimed, claimResult, error) {
 	if max <= 0 {
 		return nil, claimResult{}, nil
 	}
@@ -270,12 +273,15 @@ func (w *WakeUps) claim(ctx context.Context, max int, lease time.Duration) ([]Cl
 	}
 	// Ask min(max, keys) keys, starting where the last claim stopped, for
 	// a share of max each.
-	k := min(max, len(w.keys))
-	first := int(w.next.Add(uint32(k))-uint32(k)) % len(w.keys)
+	if from == nil {
+		from = w.keys
+	}
+	k := min(max, len(from))
+	first := int(w.next.Add(uint32(k))-uint32(k)) % len(from)
 	keys := make([]string, k)
 	quota := make([]int, k)
 	for i := range keys {
-		keys[i] = w.keys[(first+i)%len(w.keys)]
+		keys[i] = from[(first+i)%len(from)]
 		quota[i] = max / k
 		if i < max%k {
 			quota[i]++
@@ -286,6 +292,12 @@ func (w *WakeUps) claim(ctx context.Context, max int, lease time.Duration) ([]Cl
 		return nil, claimResult{}, fmt.Errorf("scheduler: claim wake-ups: %w", err)
 	}
 	var info claimResult
+	// Keys not asked this time (max was smaller than the keys) may have
+	// wake-ups due: they stay candidates for the next claim.
+	for i := k; i < len(from); i++ {
+		info.full = append(info.full, from[(first+i)%len(from)])
+		info.more = true
+	}
 	var cs []Claimed
 	for i, res := range replies {
 		if len(res) < 2 || len(res)%2 != 0 {
@@ -308,6 +320,7 @@ func (w *WakeUps) claim(ctx context.Context, max int, lease time.Duration) ([]Cl
 		got := (len(res) - 2) / 2
 		if got >= quota[i] {
 			info.more = true
+			info.full = append(info.full, keys[i])
 		}
 		for j := 2; j < len(res); j += 2 {
 			name, _ := res[j].(string)
