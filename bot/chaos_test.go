@@ -207,4 +207,3 @@ func distinctIDs(ds []fakeDelivery) map[string]bool {
 	}
 	return m
 }
-
