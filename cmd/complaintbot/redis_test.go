@@ -69,3 +69,21 @@ func TestRunsOnRedisCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsOnSentinel: the bot started with REDIS_MODE=sentinel finds the
+// primary through the Sentinel and answers a customer.
+func TestRunsOnSentinel(t *testing.T) {
+	s := redistest.StartSentinel(t)
+	b := startBot(t, map[string]string{"REDIS_MODE": "sentinel", "REDIS_ADDRS": s.Addr, "REDIS_MASTER": s.MasterName,
+		"REDIS_SYNC_REPLICAS": "1", "WEB_ADDR": "127.0.0.1:0", "QUIET_WINDOW": "200ms", "TICK": "100ms", "STAFF": "alice", "TZ": "UTC"})
+	if !strings.Contains(b.stderr.String(), "mode=sentinel") {
+		t.Errorf("the log does not say it uses Sentinel:\n%s", b.stderr.String())
+	}
+	b.say(t, "sara", "sara-1", "My new washing machine flooded the kitchen yesterday. I want a replacement.")
+	if got := b.replies(t, "sara", 0); got[0].From != "bot" || strings.TrimSpace(got[0].Text) == "" {
+		t.Fatalf("first reply behind Sentinel = %+v", got[0])
+	}
+	if err := b.stop(t); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+}
