@@ -58,7 +58,7 @@ func (r *renewer) stop() {
 // returns its job, whose context ends when the lease does.
 func (r *renewer) hold(parent context.Context, c Claimed, start time.Time) *job {
 	ctx, cancel := context.WithCancel(parent)
-	j := &job{c: c, ctx: ctx, cancel: cancel, since: start}
+	j := &job{c: c, ctx: ctx, cancel: cancel, since: start, name: c.Name, due: c.Due}
 	j.timer = time.AfterFunc(start.Add(r.lease).Sub(r.clock.Now()), cancel)
 	r.mu.Lock()
 	r.held[j] = struct{}{}

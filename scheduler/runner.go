@@ -78,6 +78,8 @@ type job struct {
 	cancel context.CancelFunc
 	timer  *time.Timer // cancels ctx when the lease ends
 	since  time.Time   // the claim, on the Runner's clock
+	name   string      // c.Name and c.Due, for the handler without the lock
+	due    time.Time
 }
 
 // NewRunner returns a Runner that hands the due wake-ups of w to h. It reads
@@ -313,7 +315,7 @@ func (r *Runner) handle(j *job) {
 		r.renew.release(j)
 		return // Stop gave up waiting: leave the wake-up to its lease.
 	}
-	err := r.call(j.ctx, j.c)
+	err := r.call(j.ctx, j.name, j.due)
 	c := r.renew.release(j) // the lease as last renewed
 	var again Reschedule
 	if errors.As(err, &again) {
@@ -328,11 +330,11 @@ func (r *Runner) handle(j *job) {
 }
 
 // call runs the handler, turning a panic into an error.
-func (r *Runner) call(ctx context.Context, c Claimed) (err error) {
+func (r *Runner) call(ctx context.Context, name string, due time.Time) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("handler panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return r.h(ctx, c.Name, c.Due)
+	return r.h(ctx, name, due)
 }
