@@ -345,8 +345,9 @@ type WakeUpAuditor interface {
 	// that page that have no wake-up, and the cursor of the next page (""
 	// after the last).
 	MissingWakeUps(ctx context.Context, cursor string) (cases, customers []string, next string, err error)
-	// Partitions returns how many partitions UnscheduledCases walks.
-	Partitions() int
+	// NextSweepPartition returns the partition whose unscheduled cases
+	// this sweep checks: each in turn, across replicas and restarts.
+	NextSweepPartition(ctx context.Context) (int, error)
 	// UnscheduledCases reads one page, from cursor ("" for the first),
 	// of one partition's cases of the given statuses that have no
 	// wake-up and whose last commit scheduled none, decoded, and the
@@ -431,17 +432,18 @@ func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 
 // reconcileIndexed is Reconcile through the store's index of what should
 // have a wake-up, a page at a time. Besides what the index says is missing,
-// it checks one partition per minute (the minute of now, modulo the
-// partitions) for cases whose last commit scheduled no wake-up but for
-// which the policy has something to do (a writer that forgot the wake-up):
-// those cases are read, a page of 500 at a time, and with 16 partitions
-// every case is checked every 16 minutes.
+// each sweep checks one partition, each in turn, for cases whose last
+// commit scheduled no wake-up but for which the policy has something to do
+// (a writer that forgot the wake-up): those cases are read, a page of 500
+// at a time, and with 16 partitions and a sweep a minute every case is
+// checked every 16 minutes.
 func (e *Engine) reconcileIndexed(ctx context.Context, a WakeUpAuditor, now time.Time) (int, error) {
 	var n int
 	var errs []error
 	p := e.policy()
-	if parts := a.Partitions(); parts > 0 {
-		part := int((now.Unix() / 60) % int64(parts))
+	if part, err := a.NextSweepPartition(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("reconcile: %w", err))
+	} else {
 		for cursor := ""; ; {
 			cases, next, err := a.UnscheduledCases(ctx, part, cursor, Open, Claimed, Resolved, Confirmed)
 			if err != nil {

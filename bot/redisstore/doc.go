@@ -50,6 +50,7 @@
 //	                                        number; written when the number is reserved, before any commit uses it
 //
 //	<p>:caseseq                             string: the last case number handed out (INCR)
+//	<p>:sweep                               string: how many sweeps chose a partition to check in depth (INCR)
 //	<p>:refs:<channel>                      hash: message ref → the platform's reference
 //	<p>:refcase:<channel>:<pref>            string: the case a platform reference (of a message about a case) belongs to;
 //	                                        expires after RefTTL (90 days)

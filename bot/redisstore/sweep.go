@@ -87,6 +87,17 @@ var _ bot.WakeUpAuditor = (*Store)(nil)
 // Partitions returns the number of partitions (Options.Partitions).
 func (s *Store) Partitions() int { return s.opts.Partitions }
 
+// NextSweepPartition returns the partition whose unscheduled cases the next
+// sweep checks, each in turn (INCR of <p>:sweep, so replicas and restarts
+// share the turn); one round trip.
+func (s *Store) NextSweepPartition(ctx context.Context) (int, error) {
+	n, err := s.rdb.Incr(ctx, s.opts.Prefix+":sweep").Result()
+	if err != nil {
+		return 0, internalError("redisstore.NextSweepPartition", err)
+	}
+	return int((n - 1) % int64(s.opts.Partitions)), nil
+}
+
 // UnscheduledCases reads one page (500 ranks) of partition part's cases of
 // the given statuses, starting at cursor ("" for the first page), and
 // returns, decoded, those that have no wake-up although nothing says the
