@@ -25,7 +25,7 @@ import (
 // BenchmarkCaseWakeUps holds 100,000 pending case wake-ups in Redis, 10,000
 // of which fall due in the same second, and measures one replica — a fresh
 // store (its case → customer cache cold, as after a restart), an engine and
-// a scheduler.Runner with its defaults (1 s tick, 32 workers, 30 s lease)
+// a scheduler.Runner with its defaults (1 s tick, 32 workers, 4 s lease)
 // — running the real case policy on them. The other 90,000 fall due an
 // hour later. The policy sends nothing; each wake-up goes the whole way:
 // claim, CustomerOf, load, plan, commit, done.
@@ -98,7 +98,7 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 			if n > due {
 				score = at.Add(time.Hour)
 			}
-			pipe.ZAdd(ctx, key[n%len(key)], redis.Z{Score: float64(score.UnixMilli()), Member: bot.CaseWakeUp(strconv.Itoa(n))})
+			pipe.ZAdd(ctx, seed.WakeUpKeyOf(bot.CustomerKey("web", fmt.Sprintf("bench%06d", n))), redis.Z{Score: float64(score.UnixMilli()), Member: bot.CaseWakeUp(strconv.Itoa(n))})
 			if n%1000 == 0 {
 				if _, err := pipe.Exec(ctx); err != nil {
 					b.Fatal(err)

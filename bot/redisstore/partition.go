@@ -52,6 +52,10 @@ func (s *Store) WakeUpKeys() []string {
 	return keys
 }
 
+// WakeUpKeyOf returns the wake-up set that holds the customer's wake-ups
+// (its conversation's and its cases'): the key of its partition.
+func (s *Store) WakeUpKeyOf(customer string) string { return s.wakeUpKey(s.partitionOf(customer)) }
+
 // outboxID is the StreamID of an outbox item: the stream entry's id and
 // its partition, "<ms>-<seq>/<n>", so that an acknowledgement finds its
 // stream and the time the message was queued still leads the id.
