@@ -9,10 +9,10 @@ import "github.com/redis/go-redis/v9"
 
 // loadScript reads what one message may change, in one round trip.
 //
-// KEYS[1]  customer hash            <p>:{c:<customer>}:h
-// KEYS[2]  dedupe key               <p>:{c:<customer>}:seen:<message id>
+// KEYS[1]  customer hash            <p>:{<n>}:c:{<customer>}:h
+// KEYS[2]  dedupe key               <p>:{<n>}:c:{<customer>}:seen:<message id>
 //
-//	(<p>:{c:<customer>}:seen: when there is no message id; never written)
+//	(<p>:{<n>}:c:{<customer>}:seen: when there is no message id; never written)
 //
 // ARGV[1]  case id; "" for the conversation's open case (field open)
 // ARGV[2]  "1" to report whether KEYS[2] exists, "" not to look
@@ -39,8 +39,8 @@ return {tonumber(h[1] or '0'), h[2], c, seen, h[4]}
 // besides the conversation and the case: the case's transcript and every
 // case of the customer.
 //
-// KEYS[1]  customer hash            <p>:{c:<customer>}:h
-// KEYS[2]  transcript list          <p>:{c:<customer>}:tx:<session>
+// KEYS[1]  customer hash            <p>:{<n>}:c:{<customer>}:h
+// KEYS[2]  transcript list          <p>:{<n>}:c:{<customer>}:tx:<session>
 // ARGV[1]  the version the load saw
 // ARGV[2]  "1" to read the transcript
 // ARGV[3]  "1" to read the cases
