@@ -143,9 +143,24 @@ type Outbound struct {
 	// Staff is the display name of the staff member a relayed message is
 	// from (what the customer sees); empty for the bot. StaffID is their
 	// Person.ID.
-	Staff   string    `json:"staff,omitempty"`
-	StaffID string    `json:"staff_id,omitempty"`
+	Staff   string `json:"staff,omitempty"`
+	StaffID string `json:"staff_id,omitempty"`
+	// Choices are the answers a customer message's question offers (an
+	// offer's options, "is it solved?", a score), for platforms that
+	// show answers to tap (WeCom's menu messages); the text asks the
+	// question in full, so platforms without menus ignore them.
+	Choices []Choice  `json:"choices,omitempty"`
 	At      time.Time `json:"at"`
+}
+
+// Choice is one answer to the question a customer message asks. Label is
+// what the customer sees and, tapped, sends back: the engine reads it as
+// the answer as if it were typed (so every label reads as the answer it
+// stands for). Pick, for an offer's option, is its 1-based number: a tap
+// on it is a structured pick (CmdPick with Command.Option), not text.
+type Choice struct {
+	Label string `json:"label"`
+	Pick  int    `json:"pick,omitempty"`
 }
 
 // Recipient names the ordered stream of messages this one belongs to:

@@ -152,6 +152,7 @@ func (e *Engine) answered(conv *Conversation, c *Case, ch *Change, burst string,
 			} else {
 				c.Awaiting, c.AskedAt = AskScore, now
 				e.caseSaysVaried(conv, c, ch, "followup.ask_score", nil, now)
+				e.asks(c, ch, AskScore)
 			}
 			e.changed(c, ch, now, "customer", EvConfirmed, "")
 			return true

@@ -39,12 +39,7 @@ func (e *Engine) PostDigest(ctx context.Context, now time.Time) error {
 // CaseWalker, else all at once through Store.Cases.
 func (e *Engine) eachCase(ctx context.Context, fn func(*Case), statuses ...Status) error {
 	if w, ok := e.store.(CaseWalker); ok {
-		return w.EachCase(ctx, func(page []*Case) error {
-			for _, c := range page {
-				fn(c)
-			}
-			return nil
-		}, statuses...)
+		return w.EachCase(ctx, statuses, time.Time{}, time.Time{}, func(c *Case) error { fn(c); return nil })
 	}
 	cases, err := e.store.Cases(ctx, statuses...)
 	if err != nil {
@@ -358,10 +353,10 @@ type WakeUpAuditor interface {
 // CaseWalker is a Store that can hand over cases a page at a time, so that
 // a report over every case does not hold them all in memory.
 type CaseWalker interface {
-	// EachCase calls fn with pages of the cases of the given statuses
-	// (every status when none is given), in no particular order, and
-	// stops at fn's first error.
-	EachCase(ctx context.Context, fn func([]*Case) error, statuses ...Status) error
+	// EachCase calls fn with every case of the given statuses (every
+	// status when none is given) opened in [from, to) (zero times leave
+	// that end open), oldest first, and stops at fn's first error.
+	EachCase(ctx context.Context, statuses []Status, from, to time.Time, fn func(*Case) error) error
 }
 
 // reconcileGrace is how overdue a case's wake-up (Case.Wake) must be before

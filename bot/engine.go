@@ -71,6 +71,19 @@ type Platform struct {
 type Limits struct {
 	Window time.Duration
 	Budget int
+	// Text is the longest text one message carries, in TextUnit (WeCom:
+	// 2,048 bytes); a longer text goes as several messages
+	// (SplitText), and each counts against Budget. Zero: one message.
+	Text     int
+	TextUnit TextUnit
+}
+
+// messages is how many of the platform's messages a text costs.
+func (l Limits) messages(text string) int {
+	if l.Text <= 0 {
+		return 1
+	}
+	return len(SplitText(text, l.Text, l.TextUnit))
 }
 
 // None reports whether the limits limit nothing.
@@ -123,7 +136,32 @@ type Engine struct {
 	// poke is told about every wake-up committed, so the local scheduler
 	// can fire it on time instead of at its next tick.
 	poke func(time.Time)
+	// obs is told what the engine did, for metrics; never nil.
+	obs Observer
 }
+
+// Observer is told what the engine does, for metrics. Its methods are
+// called on the engine's paths, so they must be quick and never block.
+type Observer interface {
+	// Handled is called once per inbound message Handle was given, with
+	// how long it took and what it returned.
+	Handled(channel string, role Role, took time.Duration, err error)
+	// Committed is called once per successful commit, with the number of
+	// conflicts (reload and decide again) it took.
+	Committed(op string, conflicts int)
+	// CaseEvent is called once per event added to a case's history and
+	// committed.
+	CaseEvent(c *Case, ev Event)
+}
+
+type noObserver struct{}
+
+func (noObserver) Handled(string, Role, time.Duration, error) {}
+func (noObserver) Committed(string, int)                      {}
+func (noObserver) CaseEvent(*Case, Event)                     {}
+
+// WithObserver registers the observer told what the engine does (metrics).
+func WithObserver(o Observer) Option { return func(e *Engine) { e.obs = o } }
 
 // Option configures an Engine.
 type Option func(*Engine)
@@ -141,7 +179,7 @@ func WithPoke(poke func(time.Time)) Option { return func(e *Engine) { e.poke = p
 // NewEngine returns an engine over the store.
 func NewEngine(store Store, cfg Config, opts ...Option) *Engine {
 	cfg.setDefaults()
-	e := &Engine{store: store, cfg: cfg, now: time.Now, log: slog.Default()}
+	e := &Engine{store: store, cfg: cfg, now: time.Now, log: slog.Default(), obs: noObserver{}}
 	for _, o := range opts {
 		o(e)
 	}
@@ -170,8 +208,10 @@ const maxAttempts = 50
 // everything it causes are committed (replies are queued in the outbox, not
 // yet delivered). Bad input returns an EINVALID or ETOOLARGE *Error and
 // changes nothing; staff commands from non-staff return EFORBIDDEN.
-func (e *Engine) Handle(ctx context.Context, in Inbound) (Receipt, error) {
-	in, err := Normalize(in)
+func (e *Engine) Handle(ctx context.Context, in Inbound) (rc Receipt, err error) {
+	start := time.Now()
+	defer func() { e.obs.Handled(in.Channel, in.Role, time.Since(start), err) }()
+	in, err = Normalize(in)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -208,7 +248,8 @@ func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func
 		if snap.Seen {
 			return true, nil
 		}
-		ch, err := decide(snap, e.now().In(e.cfg.Location))
+		now := e.now().In(e.cfg.Location)
+		ch, err := decide(snap, now)
 		if errors.Is(err, errNeedCaseNumber) {
 			if _, err := e.store.ReserveCaseID(ctx, q.Customer); err != nil {
 				return false, fmt.Errorf("%s: reserve a case number for %s: %w", op, q.Customer, err)
@@ -222,6 +263,8 @@ func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func
 		switch err := e.store.Commit(ctx, ch); {
 		case err == nil:
 			e.poked(ch)
+			e.obs.Committed(op, attempt)
+			e.caseEvents(ch, now)
 			return false, nil
 		case errors.Is(err, ErrDuplicate):
 			return true, nil
@@ -233,6 +276,28 @@ func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func
 		}
 	}
 	return false, &Error{Code: ECONFLICT, Op: op, Message: "too much contention; try again"}
+}
+
+// caseEvents logs, and tells the observer of, the events this change added
+// to its cases' histories: those stamped with the decision's time. The
+// log line names the case, its platform and the event, never what anyone
+// wrote (a rating's comment, a resolution's words): the customer's text
+// stays out of the logs at info.
+func (e *Engine) caseEvents(ch *Change, now time.Time) {
+	for _, c := range ch.Cases {
+		first := len(c.History)
+		for first > 0 && c.History[first-1].At.Equal(now) {
+			first--
+		}
+		for _, ev := range c.History[first:] {
+			e.obs.CaseEvent(c, ev)
+			attrs := []any{"case", c.ID, "platform", c.Channel, "event", ev.What, "by", ev.Who, "status", c.Status, "priority", c.Priority}
+			if ev.What == EvTimed {
+				attrs = append(attrs, "timer", ev.Detail)
+			}
+			e.log.Info("case event", attrs...)
+		}
+	}
 }
 
 func (e *Engine) poked(ch *Change) {

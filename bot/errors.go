@@ -3,6 +3,9 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 )
 
 // Error codes. They are stable: adapters map them to platform answers (HTTP
@@ -15,6 +18,9 @@ const (
 	ECONFLICT  = "conflict"  // the state moved under us; retry
 	EDUPLICATE = "duplicate" // the message was handled before
 	EINTERNAL  = "internal"  // our fault
+	// EUNAVAILABLE means a dependency (Redis) could not be reached: not a
+	// bug, and retrying later is the right answer.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is the one error type of the domain: a stable code, the operation
@@ -51,7 +57,8 @@ func Errorf(code, op, format string, args ...any) *Error {
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
-// for any other error, and "" for nil.
+// for any other error, and "" for nil. Whether an internal error is an
+// outage rather than a bug is told by Unreachable.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
@@ -62,6 +69,38 @@ func ErrorCode(err error) string {
 	}
 	return EINTERNAL
 }
+
+// Unreachable reports whether err says a server could not be reached or
+// stopped answering, so that an internal error is an outage (EUNAVAILABLE
+// to a client, with a retry later) rather than a bug: a network error (refused, reset, timed out), a
+// connection closed under a request, or an error marked EUNAVAILABLE.
+func Unreachable(err error) bool {
+	var e *Error
+	for x := err; errors.As(x, &e); x = e.Err {
+		if e.Code == EUNAVAILABLE {
+			return true
+		}
+	}
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		// A Redis connection closed mid-reply; wire formats that can end
+		// in EOF (JSON bodies) are checked, and coded, before this.
+		return true
+	case errors.Is(err, ErrUnreachable):
+		return true
+	}
+	return false
+}
+
+// ErrUnreachable may be wrapped by stores for failures that are outages
+// but carry no network error (a connection pool exhausted while Redis is
+// down).
+var ErrUnreachable = errors.New("server unreachable")
 
 // ErrorMessage returns the message of the first *Error in err's chain, or a
 // generic one for internal errors (whose details are logged, not shown).

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -40,9 +41,55 @@ func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
 	if c.Lang == flows.ZH {
 		text = flows.ToScript(text, c.Script)
 	}
-	c.SentSince++
+	c.SentSince += e.policy().limits[c.Channel].messages(text)
 	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text, At: now})
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
+}
+
+// asks attaches the answers to question q to the last message the change
+// sends the case's customer, so that platforms with menus let them tap.
+func (e *Engine) asks(c *Case, ch *Change, q Question) {
+	choices := e.choices(c, q)
+	for i := len(ch.Outbox) - 1; i >= 0; i-- {
+		if m := &ch.Outbox[i]; m.Audience == ToCustomer && m.Case == c.ID {
+			m.Choices = choices
+			return
+		}
+	}
+}
+
+// choices returns the answers to question q in the customer's language
+// (and script): an offer's options, yes or no, the scores. Each label
+// reads, typed, as the answer it stands for.
+func (e *Engine) choices(c *Case, q Question) []Choice {
+	lang := c.Lang
+	label := func(key string, data map[string]any) string {
+		t := e.say(lang, key, data)
+		if lang == flows.ZH {
+			t = flows.ToScript(t, c.Script)
+		}
+		return t
+	}
+	var out []Choice
+	switch q {
+	case AskPick:
+		if c.Offer == nil {
+			return nil
+		}
+		for i := range c.Offer.Options {
+			out = append(out, Choice{Label: fmt.Sprintf("%d. %s", i+1, e.optionWords(c, i, lang)), Pick: i + 1})
+		}
+	case AskSolved:
+		out = []Choice{{Label: label("choice.yes_solved", nil)}, {Label: label("choice.not_solved", nil)}}
+	case AskFollowUp, AskScore:
+		for s := 5; s >= 1; s-- {
+			out = append(out, Choice{Label: label("choice.score", map[string]any{"Score": s})})
+		}
+		if q == AskFollowUp {
+			out = append(out, Choice{Label: label("choice.not_fine", nil)})
+		}
+	}
+	return out
 }
 
 // caseSaysVaried is caseSays with a catalogue entry in the customer's

@@ -121,11 +121,13 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 		c.NewsAt = now
 	case TimedAskSolvedAgain:
 		tell("time.solved.again")
+		e.asks(c, ch, AskSolved)
 		c.AskedAt = now
 	case TimedFollowUp:
 		// Say how long it really was: "a few days" is wrong after an hour.
 		data["Elapsed"] = e.cfg.Catalog.Duration(c.Lang, now.Sub(c.ResolvedAt))
 		tell("time.followup.ask_elapsed")
+		e.asks(c, ch, AskFollowUp)
 		c.Awaiting, c.AskedAt = AskFollowUp, now
 	case TimedAutoclose:
 		tell("time.autoclose.customer")

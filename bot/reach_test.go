@@ -224,3 +224,27 @@ func TestTheLastMessageIsKeptForAPerson(t *testing.T) {
 		t.Errorf("%d messages counted after the timers; want still %d", v.SentSince, wecomLike.Budget-1)
 	}
 }
+
+// TestALongReplyCostsEveryMessageItTakes: on a platform whose messages
+// carry at most 100 bytes, a 250-byte reply goes as three messages and
+// counts three of the budget.
+func TestALongReplyCostsEveryMessageItTakes(t *testing.T) {
+	short := bot.Limits{Window: 48 * time.Hour, Budget: 5, Text: 100, TextUnit: bot.Bytes}
+	h := newHarness(t, bot.Config{Platforms: map[string]bot.Platform{"test": {Limits: short}}})
+	c := h.intakeOn("lu")
+	if err := h.staff("alice", c.ID, "claim"); err != nil {
+		t.Fatal(err)
+	}
+	h.outbox()
+	before := h.caseView(c.ID).SentSince
+	long := strings.TrimSpace(strings.Repeat("We are sorting it out today. ", 9)) // 260 bytes
+	if want := len(bot.SplitText(long, 100, bot.Bytes)); want != 3 {
+		t.Fatalf("the reply splits into %d, want 3", want)
+	}
+	if err := h.staff("alice", c.ID, "reply "+c.ID+" "+long); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.caseView(c.ID).SentSince - before; got != 3 {
+		t.Errorf("a reply of three messages counted %d", got)
+	}
+}

@@ -329,7 +329,7 @@ func (a *act) relay(text string) {
 	}
 	a.ch.Outbox = append(a.ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text,
 		Staff: a.who.Name, StaffID: a.who.ID, At: a.now})
-	c.SentSince++
+	c.SentSince += a.e.policy().limits[c.Channel].messages(text)
 	a.ch.Transcript = append(a.ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: a.now, From: FromStaff, Staff: a.who.ID, ID: a.in.ID, Text: text}}})
 	if a.in.Thread != c.ID {
 		// Written outside the thread: the thread shows it too.
@@ -379,6 +379,7 @@ func (a *act) offer() {
 	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.who.ID, At: a.now}
 	c.Awaiting, c.AskedAt = AskPick, a.now
 	a.customer("case.offer", map[string]any{"Owner": a.who.Name, "Options": a.e.optionLines(c, c.Lang)})
+	a.e.asks(c, a.ch, AskPick)
 	a.thread("team.offered", map[string]any{"Options": a.e.offeredLines(c)})
 	a.changed(EvOffered, strings.Join(a.cmd.Options, " | "))
 }
@@ -514,6 +515,7 @@ func (a *act) resolve() {
 	c.WaitingSince = time.Time{}
 	// The question fits what was done: "has the refund reached you?"
 	a.customer(flows.ResolveAskKey(c.Facts[flows.Outcome].Kinds), map[string]any{"Owner": a.e.nameOf(c.Owner)})
+	a.e.asks(c, a.ch, AskSolved)
 	a.thread("team.resolved", map[string]any{
 		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
 		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),

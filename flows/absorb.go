@@ -56,6 +56,9 @@ func (s *State) absorb(b *burst, correcting bool) []change {
 				cur.Source = nil
 				replaced[Grievance] = true
 			case f.Kind == "side" || cur.Value != f.Value:
+				if s.answersExpected(b, f) {
+					continue // the answer to the question asked, not another complaint
+				}
 				if !strings.Contains(cur.Value, f.Value) {
 					s.Side = appendUnique(s.Side, clip(f.Value, 160))
 				}
@@ -392,4 +395,34 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// answersExpected reports whether a grievance sentence is the answer to
+// the slot the bot just asked for ("I want the extra charge refunded by
+// Friday", asked what they want): the message also gives that slot, and
+// the grievance is already known, so the sentence is no side complaint.
+//
+// Nor is a sentence that says what the customer wants ("头发的损失也要赔"):
+// it is kept as the outcome it gives.
+func (s *State) answersExpected(b *burst, g sourced) bool {
+	for _, f := range b.findings {
+		if f.i != g.i || f.Negated {
+			continue
+		}
+		if s.Expect != "" && s.Expect != Grievance && f.Slot == s.Expect {
+			return true
+		}
+		if f.Slot == Outcome && f.Span != "" && strings.Contains(g.Value, f.Span) && wishOnly(g.Value, f.Span) {
+			return true
+		}
+	}
+	return false
+}
+
+// wishOnly reports whether a sentence is little more than the wish in it:
+// what is left around the wish's words is short ("头发的损失也要赔" around
+// "也要赔"), so it tells no other complaint.
+func wishOnly(sentence, wish string) bool {
+	rest := strings.Replace(sentence, wish, "", 1)
+	return utf8.RuneCountInString(rest) <= 3*utf8.RuneCountInString(wish)+6
 }

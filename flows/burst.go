@@ -63,6 +63,30 @@ func (b *burst) plainText() string {
 	return strings.Join(parts, " ")
 }
 
+// skipWords name the fact a customer says they cannot give: "没有订单号"
+// is about the order, whatever was asked.
+var skipWords = []struct {
+	slot  Slot
+	words []string
+}{
+	{Order, []string{"订单号", "单号", "型号", "order number", "order no", "order #", "model number", "receipt"}},
+	{When, []string{"日期", "哪天", "几号", "什么时候", "the date", "which day", "when exactly"}},
+	{Where, []string{"哪家店", "哪个店", "门店", "which store", "which shop", "the store"}},
+}
+
+// skipNamed is the fact a skip names ("不记得订单号" → Order), or "".
+func (b *burst) skipNamed() Slot {
+	t := FoldText(b.plainText())
+	for _, sw := range skipWords {
+		for _, w := range sw.words {
+			if strings.Contains(t, w) {
+				return sw.slot
+			}
+		}
+	}
+	return ""
+}
+
 // onlyIntents reports whether every message of the burst that is not an
 // aside is a bare short answer (yes, no, thanks, a greeting, "不知道"…)
 // with nothing else in it.
@@ -161,27 +185,42 @@ func (b *burst) narrative() (string, string) {
 }
 
 // textUnits measures how much of a text is in each language: a Chinese
-// character counts one, an English word (two letters or more) two.
+// character counts one, an English word (two letters or more) two, and
+// each clause counts for its main language only.
 func textUnits(t string) (zh, en int) {
-	word := 0
+	// Clause by clause, the clause's main language takes it: Latin words
+	// inside a Chinese clause are names (我订的 iPhone 15 手机壳还没到), and
+	// a Chinese word in an English clause is a name too.
+	clauseZh, clauseEn, word := 0, 0, 0
 	flush := func() {
 		if word >= 2 {
-			en += 2
+			clauseEn += 2
 		}
 		word = 0
+	}
+	endClause := func() {
+		flush()
+		if clauseZh >= clauseEn {
+			zh += clauseZh
+		} else {
+			en += clauseEn
+		}
+		clauseZh, clauseEn = 0, 0
 	}
 	for _, r := range t {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			flush()
-			zh++
+			clauseZh++
 		case r < 0x80 && unicode.IsLetter(r):
 			word++
+		case strings.ContainsRune("，。！？；,.!?;\n", r):
+			endClause()
 		default:
 			flush()
 		}
 	}
-	flush()
+	endClause()
 	return zh, en
 }
 

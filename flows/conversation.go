@@ -152,12 +152,17 @@ func (s *State) firstReply(r *reply, b *burst) {
 // care says what a harm needs first: concern for someone hurt, concrete
 // safety advice for a hazard.
 func (s *State) care(r *reply) {
-	switch {
-	case slices.Contains(s.Risks, RiskInjury):
+	if slices.Contains(s.Risks, RiskInjury) {
 		r.say("care.injury")
-	case slices.Contains(s.Risks, RiskSafety):
+	}
+	if slices.Contains(s.Risks, RiskSafety) {
+		// Someone hurt still needs to be told how to stay safe; the
+		// general line is only for a hazard with no concrete advice.
 		key := "care.safety." + s.Hazard
 		if s.Hazard == "" || s.Hazard == HazardOther || r.cat.Variants(s.lang(), key) == 0 {
+			if slices.Contains(s.Risks, RiskInjury) {
+				return
+			}
 			key = "care.safety"
 		}
 		r.say(key)
@@ -205,6 +210,20 @@ func (s *State) answerAsking(r *reply, b *burst) {
 	kind := answerOther
 	if expected != "" {
 		kind = s.slotAnswer(b, expected)
+	}
+	if kind == answerUnknown && b.has(Skips) {
+		if named := b.skipNamed(); named != "" && named != expected {
+			// "没有订单号", said when asked what they want: the order
+			// number is what they cannot give; the question asked is
+			// still open.
+			f := s.Facts[named]
+			f.Skipped = true
+			s.Facts[named] = f
+			s.absorb(b, false)
+			r.say("skipped")
+			s.askAgain(r, expected)
+			return
+		}
 	}
 	onlyChase := kind == answerOther && len(b.findings) == 0 && !b.complaint && b.media == 0 && (b.has(Chases) || b.has(Greets))
 	changes := s.absorb(b, b.has(Corrects))
@@ -430,6 +449,16 @@ func (s *State) correct(r *reply, b *burst) bool {
 		s.askWhich(r)
 		return false
 	}
+	if len(changes) == 0 {
+		// Nothing on the sheet moved: never say it was added. The words
+		// are kept as a note, and that is what the customer is told.
+		if t := b.plainText(); t != "" {
+			s.Notes = appendUnique(s.Notes, clip(t, 200))
+		}
+		r.say("noted")
+		r.say("summary.ask")
+		return false
+	}
 	r.say("added")
 	s.summarise(r)
 	return false
@@ -489,6 +518,10 @@ func (s *State) sameValue(b *burst) (string, bool) {
 		switch f.Slot {
 		case When, Where, Order, Deadline, Contact:
 			return s.factWords(f.Slot, s.Facts[f.Slot], f.Kind == OrderProduct), true
+		case Impact:
+			if cur := s.Facts[Impact]; f.Kind == ImpactMoney && cur.Amount == f.Amount {
+				return money(cur.Amount, cur.Currency), true
+			}
 		}
 	}
 	return "", false

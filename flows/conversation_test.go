@@ -603,29 +603,32 @@ func TestFirstReplyCaresAboutHarmFirst(t *testing.T) {
 	cfg := Config{Catalog: cat, Quiet: time.Second}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		text, care string
+		text  string
+		cares []string // the care keys said, in order (prefixes)
 	}{
-		{"你们卖的空气净化器冒烟了，差点着火", "care.safety"},
-		{"The kettle exploded and burned my hand", "care.injury"},
-		{"洗衣机坏了，没有人受伤，但是很生气", ""},
+		{"你们卖的空气净化器冒烟了，差点着火", []string{"care.safety"}},
+		{"The kettle exploded and burned my hand", []string{"care.injury", "care.safety.fire"}},
+		// Someone hurt by a hazard is also told how to stay safe.
+		{"前天買的吹風機，今天用的時候把我的頭髮燒焦了一塊", []string{"care.injury", "care.safety.electric"}},
+		{"the charger sparked and gave me a shock", []string{"care.injury", "care.safety.electric"}},
+		{"洗衣机坏了，没有人受伤，但是很生气", nil},
 	} {
 		st := &State{}
 		st.Receive(Message{Text: tc.text, At: now}, cfg)
 		turn := st.Answer(now.Add(2*time.Second), cfg)
 		reply := turn.Reply
-		cared := false
+		var cares []string
 		for _, key := range turn.Keys {
-			if !strings.HasPrefix(key, "care.") {
-				continue
-			}
-			if strings.HasPrefix(key, tc.care) && tc.care != "" {
-				cared = true
-			} else {
-				t.Errorf("%q: reply %q says %s, want %q", tc.text, reply, key, tc.care)
+			if strings.HasPrefix(key, "care.") {
+				cares = append(cares, key)
 			}
 		}
-		if tc.care != "" && !cared {
-			t.Errorf("%q: reply %q does not say %s", tc.text, reply, tc.care)
+		ok := len(cares) == len(tc.cares)
+		for i := 0; ok && i < len(cares); i++ {
+			ok = strings.HasPrefix(cares[i], tc.cares[i])
+		}
+		if !ok {
+			t.Errorf("%q: reply %q says %v, want %v", tc.text, reply, cares, tc.cares)
 		}
 		if strings.Count(reply, "?")+strings.Count(reply, "？") > 1 {
 			t.Errorf("%q: reply %q asks more than one question", tc.text, reply)

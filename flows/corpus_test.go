@@ -569,8 +569,10 @@ func replyLang(s string) Lang {
 // replyScript tells whether Chinese text is written in simplified ("hans")
 // or traditional ("hant") characters: traditional when no character of it
 // would change if written in traditional characters; "" for text without
-// Chinese.
+// Chinese. The customer's own words, quoted, are left out: they stay as
+// the customer wrote them.
 func replyScript(s string) string {
+	s = stripQuoted(s)
 	if !HasHan(s) {
 		return ""
 	}
@@ -595,6 +597,11 @@ func replyProblems(reply string, lang Lang) []string {
 	for _, w := range []string{"好消息", "太好了", "Good news", "Great!"} {
 		if strings.Contains(reply, w) {
 			out = append(out, fmt.Sprintf("reply cheers (%q): %q", w, reply))
+		}
+	}
+	for _, w := range []string{"Of course", "Sure", "Got it", "No problem", "好的", "没问题", "收到", "沒問題"} {
+		if strings.Count(stripQuoted(reply), w) > 1 {
+			out = append(out, fmt.Sprintf("reply says %q twice: %q", w, reply))
 		}
 	}
 	if lang != ZH {

@@ -62,7 +62,7 @@ var lexGroupsEN = []lexGroup{
 	{sense: senseRisk, arg: string(RiskConsumerLaw), words: "consumer law|consumer laws|consumer rights act|consumer rights|statutory rights|" +
 		"warranty law|lemon law|my rights|my legal rights|sale of goods act|magnuson-moss|consumer guarantees|" +
 		"legally entitled|legally obliged|by law|against the law|illegal|unlawful|breach of contract|false advertising"},
-	{sense: senseRisk, arg: string(RiskInjury), words: "injured|injury|injuries|hurt|hurts|burned|burnt|burns|burn|cut my|cut his|cut her|" +
+	{sense: senseRisk, arg: string(RiskInjury), words: "injured|injury|injuries|hurt|hurts|burned|burnt|burns|burn|gave me a shock|got a shock|got shocked|electrocuted|electric shock|cut my|cut his|cut her|" +
 		"cut myself|got cut|a cut on|deep cut|hospital|hospitalised|hospitalized|emergency room|a&e|bleeding|bled|blood|" +
 		"allergic reaction|food poisoning|poisoned|poisoning|vomiting|threw up|throwing up|sick for days|" +
 		"got sick|made me sick|made us sick|made my|broken arm|broken leg|fractured|stitches|rash|blisters|blister|" +
@@ -153,7 +153,7 @@ var lexGroupsEN = []lexGroup{
 		"cockroach|fake|counterfeit|knock-off|knockoff|wrong item|wrong size|wrong colour|wrong color|wrong order|" +
 		"wrong product|missing|never arrived|hasn't arrived|hasnt arrived|has not arrived|didn't arrive|didnt arrive|" +
 		"did not arrive|not arrived|still not arrived|still hasn't|not delivered|never delivered|undelivered|" +
-		"lost my|lost the|got lost|late|delayed|delay|delays|overdue|overcharged|charged twice|double charged|" +
+		"lost my|lost the|got lost|late|delayed|delay|delays|overdue|overcharged|charged twice|charged me twice|charged us twice|billed me twice|charged two times|took the money twice|took payment twice|double charged|" +
 		"double-charged|extra charge|hidden fee|hidden fees|billed twice|wrong amount|no refund|refused|denied|" +
 		"rejected|won't refund|wont refund|still waiting|no response|no reply|never replied|never called back|" +
 		"no one called|nobody called|no one has|nobody has|lied|lying|misled|misleading|false advertising|" +

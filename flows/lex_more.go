@@ -13,6 +13,10 @@ var lexGroupsMore = []lexGroup{
 		"nut allergy|severe allergies"},
 
 	// How things break (P4).
+	{sense: senseProblem, weight: 2, words: "突然黑了|屏幕黑了|掉电|掉电快|充不上电|湿透|淋湿|老是断|一直断|经常断|断断续续|一直闪|闪屏|自动关机|自己关机|" +
+		"went black|turned black|goes black|black screen|screen is black|keeps freezing|drains|draining|" +
+		"battery dies|soaking wet|wet through|snapped|doesn't charge|does not charge|not charging|" +
+		"stopped charging|keeps dropping|drops out|cuts out|keeps cutting out|flickering|flickers"},
 	{sense: senseProblem, weight: 2, words: "压烂|压扁|压碎|摔碎|砸坏|弄坏|划花|撞坏|撞掉|烫坏|烧坏|泡坏|烤焦|串色|塌了|塌下去|凹下去|" +
 		"没劲|转不动|识别不了|写错|弄错|少送|漏送|跳闸|焦味|糊味|酸臭|杂音|有杂音|竖线|绿线|白印|度数不对|闭店|" +
 		"扣了我|扣了两次|重复扣|不出货|还没人来|没人来|没有人来|超卖|没有我的预订|答非所问|说不清楚|一直换人|" +
@@ -60,6 +64,12 @@ var lexGroupsMore = []lexGroup{
 
 	// What the customer says about the chat itself.
 	{sense: senseIntent, arg: string(Yes), answer: leading, words: "是这样的|对的呀|没错没错|yes now|yes correct|yes that's it"},
+	// Cantonese answers, as they read after folding to simplified
+	// characters (係 → 系).
+	{sense: senseIntent, arg: string(Yes), answer: leading, words: "系|系呀|系啊|系啦|系嘅|系喇|系咁|系咁样|冇错|啱|啱啊|啱呀|啱晒|啱嘅"},
+	{sense: senseIntent, arg: string(No), answer: leading, words: "唔系|唔啱|唔对|错咗|唔系咁|唔系呀"},
+	{sense: senseIntent, arg: string(NothingElse), answer: leading, words: "冇啦|冇了|冇其他|冇其他嘢|冇别嘅|就咁多|冇嘢啦|冇嘢了|冇嘢"},
+	{sense: senseIntent, arg: string(Skips), answer: shortOnly, words: "唔知|唔知道|唔记得|唔记得咗|唔清楚|冇单号|冇订单号"},
 	{sense: senseIntent, arg: string(Urges), words: "赶紧处理|赶紧|赶快处理|赶快|尽快处理|麻烦快一点|快一点|快一点处理|抓紧|抓紧处理|急用|着急用|" +
 		"等着用|马上处理|请尽快|快点快点|尽快|越快越好|急着用|快点|" +
 		"please hurry|hurry up|hurry|urgently|urgent|right away|as quickly as possible|need it urgently|asap"},

@@ -90,6 +90,26 @@ func isMeasureWordKuai(n string, end int) bool {
 	return !strings.ContainsRune("钱了的啊呢吧都也还就多左买退给呀诶啦嘛", next[0])
 }
 
+// moneyCueRe finds words about paying in a clause: with one of them, a
+// small amount in 块 is yuan (才一块, 多收了两块); without, it is a piece.
+var moneyCueRe = regexp.MustCompile(`钱|价|费|付|花|扣|收|赔|退|值|卖|贵|便宜|补|差`)
+
+// moneyClause reports whether the clause around byte offset at speaks of
+// money.
+func moneyClause(n string, at int) bool {
+	start := strings.LastIndexAny(n[:at], "，。！？；,.!?;\n")
+	if start < 0 {
+		start = 0
+	}
+	end := strings.IndexAny(n[at:], "，。！？；,.!?;\n")
+	if end < 0 {
+		end = len(n)
+	} else {
+		end += at
+	}
+	return moneyCueRe.MatchString(n[start:end])
+}
+
 // readMoney reads the amounts of money the text mentions (Impact, Kind
 // money). Money mentioned in a complaint counts as money at stake: a price
 // paid is not told apart from a loss.
@@ -144,6 +164,9 @@ func (r *reading) readMoney() {
 	for _, loc := range moneyHanScan.findAll(n) {
 		m := submatches(n, loc)
 		if v, ok := parseHanNumber(m[1]); ok {
+			if m[2] == "块" && v < 10 && !moneyClause(n, loc[0]) {
+				continue // 烧焦了一块, 掉了两块: pieces, not yuan
+			}
 			add(span{loc[0], loc[1]}, v, m[2])
 		}
 	}

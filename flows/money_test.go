@@ -58,6 +58,8 @@ func TestMoneyAmounts(t *testing.T) {
 		{"100美元", "$100", 100, "USD"},
 		{"花了3,999元", "¥3999", 3999, "CNY"},
 		{"300 yuan", "¥300", 300, "CNY"},
+		{"多收了我两块", "¥2", 2, "CNY"},
+		{"你们收了我五块", "¥5", 5, "CNY"},
 	}
 	for _, c := range cases {
 		t.Run(c.text, func(t *testing.T) {
@@ -76,6 +78,9 @@ func TestMoneyAmounts(t *testing.T) {
 func TestMoneyNotMoney(t *testing.T) {
 	for _, text := range []string{
 		"买了三块蛋糕",
+		"今天用的时候把我的头发烧焦了一块",
+		"墙上撞掉一块，沙发没事",
+		"屏幕上裂了两块",
 		"订单号B300元",
 		"版本v1.5万",
 		"跑了1.5万公里",

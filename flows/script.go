@@ -75,8 +75,9 @@ func converter(sc Script) *opencc.OpenCC {
 // ToScript writes Chinese text in a script: simplified text is converted
 // to traditional characters for Traditional and TraditionalHK, and left as
 // it is for Simplified. Text without Chinese characters is returned as it
-// is. It never fails: if the conversion cannot be made, the text is
-// returned unchanged.
+// is, and so are the customer's own words quoted between “ and ”. It
+// never fails: if the conversion cannot be made, the text is returned
+// unchanged.
 func ToScript(text string, sc Script) (out string) {
 	if sc == Simplified || !HasHan(text) {
 		return text
@@ -90,11 +91,33 @@ func ToScript(text string, sc Script) (out string) {
 			out = text
 		}
 	}()
-	s, err := cc.Convert(text)
-	if err != nil {
-		return text
+	var b strings.Builder
+	for rest := text; rest != ""; {
+		// The customer's own words, quoted back to them between “ and ”,
+		// stay as they wrote them.
+		open := strings.Index(rest, "“")
+		if open < 0 {
+			open = len(rest)
+		}
+		s, err := cc.Convert(rest[:open])
+		if err != nil {
+			return text
+		}
+		b.WriteString(s)
+		rest = rest[open:]
+		if rest == "" {
+			break
+		}
+		end := strings.Index(rest, "”")
+		if end < 0 {
+			end = len(rest)
+		} else {
+			end += len("”")
+		}
+		b.WriteString(rest[:end])
+		rest = rest[end:]
 	}
-	return s
+	return b.String()
 }
 
 // TextIn is Text written in a script: the same sentence, in traditional

@@ -24,14 +24,14 @@ const (
 // rhetoricalRe finds indignant questions about the service: they are not
 // asked to be answered.
 var rhetoricalRe = regexp.MustCompile(`(这不是|到底有没有|到底能不能|到底会不会|到底要不要|到底行不行|就是这样|就这样|就是这么|这就是你们|这叫什么|这算什么|这是什么|还想不想|到底有没有人|有没有人管|有没有人在|到底还要|` +
-	`凭什么|难道|什么意思啊|怎么回事啊|还讲不讲|讲不讲理|有这样|哪有这样|你们是怎么)[^。!?]*[?吗啊呢]|` +
+	`凭什么|难道|什么意思啊|什么服务|什么态度|搞什么|干什么吃|怎么做事|怎么搞的|怎么回事啊|还讲不讲|讲不讲理|有这样|哪有这样|你们是怎么)[^。!?]*[?吗啊呢]|` +
 	`\b(?:is this how you|is that how you|what kind of (?:service|company|business|shop)|are you (?:serious|kidding|joking)|` +
 	`how (?:hard|difficult) (?:can it be|is it)|do you (?:even )?care|what is wrong with you|what's wrong with you|how many times|` +
 	`who (?:trains|trained) your|seriously\?|really\?)`)
 
 // rhetoricalScan finds rhetoricalRe near its needles.
 var rhetoricalScan = nearScan{re: rhetoricalRe, words: []string{"这不是", "到底", "就是这", "就这样", "这就是你们", "这叫什么", "这算什么", "这是什么", "还想不想", "有没有人",
-	"到底还要", "凭什么", "难道", "什么意思", "怎么回事", "讲不讲", "有这样", "你们是怎么", "is this how", "is that how", "what kind of", "are you ",
+	"到底还要", "凭什么", "难道", "什么服务", "什么态度", "搞什么", "干什么吃", "怎么做事", "怎么搞的", "什么意思", "怎么回事", "讲不讲", "有这样", "你们是怎么", "is this how", "is that how", "what kind of", "are you ",
 	"how hard", "how difficult", "do you", "wrong with you", "how many times", "who train", "seriously?", "really?"}, before: 8, after: 60}
 
 // rhetoricalQuestion reports whether the text asks an indignant question.

@@ -20,8 +20,8 @@ var answerLeads = []string{"是的", "是在", "就在", "是", "在", "订单�
 // for that slot and the answer is not a skip, yes, no or other request:
 //
 //   - Order: a bare token ("B77", "123456") is the order number.
-//   - Where: a short text (at most 30 characters) is the place, Kind other
-//     ("南京西路那家").
+//   - Where: a short text (at most 30 characters) that tells nothing else
+//     is the place, Kind other ("南京西路那家").
 //   - Outcome: a short text (at most 60 characters) is the outcome, Kind
 //     other.
 //   - Grievance: any text that tells something is the grievance.
@@ -51,7 +51,9 @@ func (r *reading) readExpected(intents []Intent) {
 			r.add(Finding{Slot: Order, Kind: OrderNumber, Value: strings.TrimPrefix(answer, "#"), Span: answer}, at)
 		}
 	case Where:
-		if !r.has(Where, "") && runes <= 30 {
+		// Not when the answer tells something else: "我要一个说法" asked
+		// where is what they want, not a place.
+		if !r.has(Where, "") && runes <= 30 && len(r.found) == 0 && len(r.grievances) == 0 {
 			r.add(Finding{Slot: Where, Kind: WhereOther, Value: answer, Span: answer}, at)
 		}
 	case Outcome:

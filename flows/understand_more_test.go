@@ -36,6 +36,9 @@ func TestToScript(t *testing.T) {
 		{"这个电饭煲", Simplified, "这个电饭煲"},
 		{"Order B77, kettle", Traditional, "Order B77, kettle"},
 		{"同事 bob 会跟进 #12", Traditional, "同事 bob 會跟進 #12"},
+		// The customer's own words, quoted back, stay as written.
+		{"您反映：“這台吹風機太坑了”。这样理解对吗？", Traditional, "您反映：“這台吹風機太坑了”。這樣理解對嗎？"},
+		{"您说“台灯坏了”，还有“台", Traditional, "您說“台灯坏了”，還有“台"},
 	} {
 		if got := ToScript(tc.text, tc.sc); got != tc.want {
 			t.Errorf("ToScript(%q, %q) = %q, want %q", tc.text, tc.sc, got, tc.want)
@@ -75,6 +78,9 @@ func TestDetectLang(t *testing.T) {
 		{[]string{"你好", "我的订单还没到"}, ZH},
 		{[]string{"我的order B77 还没到!!"}, ZH},
 		{[]string{"my 电饭煲 rice cooker from your store is broken"}, EN},
+		// A brand in a Chinese clause is not English.
+		{[]string{"我訂的 iPhone 15 手機殼還沒到，it's been 2 weeks already"}, ZH},
+		{[]string{"我买的 Samsung Galaxy S24 Ultra 屏幕坏了"}, ZH},
 		{[]string{"B77", "12345"}, "fallback"},
 		{nil, "fallback"},
 	} {
@@ -213,6 +219,9 @@ func TestAnalyzeProductNotWhatItDamaged(t *testing.T) {
 		{"这款筋膜枪用了三次就没劲了", "筋膜枪", ""},
 		{"My Dyson V11 stopped charging", "Dyson V11", ""},
 		{"型号X200的洗衣机漏水", "洗衣机 X200", ""},
+		{"我訂的 iPhone 15 手機殼還沒到", "iPhone 15 手機殼", ""},
+		{"我买的 Samsung Galaxy S24 Ultra 屏幕坏了", "Galaxy S24 Ultra", ""},
+		{"买的小米13手机充不进电", "小米13手机", ""},
 	} {
 		a := Analyze(tc.text, Context{Now: monday})
 		var product, damaged string
@@ -244,6 +253,95 @@ func TestAnalyzeHarmNeedsAnEvent(t *testing.T) {
 		a := Analyze(tc.text, Context{Now: monday})
 		if got := slices.Contains(a.Risks, RiskInjury); got != tc.injury {
 			t.Errorf("%q: injury %v, want %v\n%s", tc.text, got, tc.injury, describe(a))
+		}
+	}
+}
+
+func TestTopicFollowsTheProductsHeadNoun(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"买的生日蛋糕送来的时候全压烂了", TopicPerishable},
+		{"买的电饭煲送来就是坏的", ""},
+		{"the birthday cake I ordered arrived crushed", TopicPerishable},
+		{"the cake stand I ordered arrived broken", ""},
+		{"the cupcakes were stale", ""},
+		{"约了师傅上门保养空调，等到下午四点都没人来", TopicService},
+		{"the engineer was booked for 9 and never showed", TopicService},
+		{"买的电饭煲坏了，客服电话一直没人接", ""},
+	} {
+		if got := analyze(tc.text, Context{Now: monday}).Topic; got != tc.want {
+			t.Errorf("%q: topic %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestBookedVisitIsNotTheOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		repair bool
+	}{
+		{"上周六约了师傅上门保养空调，说好上午十点到", false},
+		{"I booked an engineer visit to repair the boiler and nobody came", false},
+		{"我想预约师傅上门维修", true},
+		{"I need to book a repair for the boiler", true},
+	} {
+		got := false
+		for _, f := range analyze(tc.text, Context{Now: monday}).Found(Outcome) {
+			got = got || f.Kind == Repair && !f.Negated
+		}
+		if got != tc.repair {
+			t.Errorf("%q: repair wanted = %v, want %v", tc.text, got, tc.repair)
+		}
+	}
+}
+
+func TestCantoneseAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		expect Slot
+		want   Intent
+	}{
+		{"係", "", Yes},
+		{"係呀", "", Yes},
+		{"冇錯", "", Yes},
+		{"唔係", "", No},
+		{"冇啦", Where, NothingElse},
+		{"唔記得", When, Skips},
+	} {
+		if got := Analyze(tc.text, Context{Now: monday, Expect: tc.expect}).Intents; !slices.Contains(got, tc.want) {
+			t.Errorf("%q: intents %v, want %s", tc.text, got, tc.want)
+		}
+	}
+	// 系统 is a system, not a yes.
+	if got := Analyze("系统坏了", Context{Now: monday}).Intents; slices.Contains(got, Yes) {
+		t.Errorf("系统坏了 read as yes: %v", got)
+	}
+}
+
+func TestWhereAnswerThatSaysSomethingElse(t *testing.T) {
+	for _, text := range []string{"我要一个说法", "I want a refund", "昨天"} {
+		for _, f := range Analyze(text, Context{Now: monday, Expect: Where}).Findings {
+			if f.Slot == Where {
+				t.Errorf("%q, asked where, read as the place %q", text, f.Value)
+			}
+		}
+	}
+	if got := Analyze("南京西路那家", Context{Now: monday, Expect: Where}).Findings; len(got) == 0 || got[0].Slot != Where {
+		t.Errorf("南京西路那家, asked where: %+v, want the place", got)
+	}
+}
+
+func TestAPlaceTheyCannotGoToIsNotWhere(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		where bool
+	}{
+		{"my Pixel 9 screen went black. I have bad allergies so I cant go to the store easily", false},
+		{"the kettle broke and I don't want to drive to the store again", false},
+		{"I bought it at the mall and it broke", true},
+	} {
+		got := len(analyze(tc.text, Context{Now: monday}).Found(Where)) > 0
+		if got != tc.where {
+			t.Errorf("%q: where found = %v, want %v", tc.text, got, tc.where)
 		}
 	}
 }

@@ -63,6 +63,24 @@ var serviceWords = map[string]bool{"维修": true, "修理": true, "保养": tru
 var wishCues = []string{"要", "想", "希望", "请", "给我", "安排", "需要", "能不能", "可以", "麻烦", "帮我", "派", "申请", "要求", "赶紧", "尽快",
 	"want", "need", "like", "please", "can you", "could you", "should", "arrange", "send", "expect", "demand", "book", "get", "or", "and"}
 
+// bookedCues before a repair or service word say it is a visit already
+// booked, what the complaint is about (约了师傅上门保养, "booked an engineer
+// visit"), not what the customer asks for.
+var bookedCues = []string{"约了", "约好", "预约", "已约", "说好", "约的", "约师傅", "booked", "scheduled", "appointment", "arranged"}
+
+// strongWishCues say the customer asks for what follows even after a
+// booking word: 我想预约上门维修, "I need to book a repair".
+var strongWishCues = []string{"要", "想", "希望", "需要", "麻烦", "帮我", "申请", "want", "need", "please", "can you", "could you"}
+
+func containsAnyWord(s string, words []string) bool {
+	for _, w := range words {
+		if containsWord(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // otherWants before an outcome word say someone else wants it:
 // 邻居找我赔钱, "he wants me to pay".
 var otherWants = []string{"找我", "让我", "要我", "叫我", "逼我", "want me to", "wants me to", "asked me to", "asking me to", "told me to"}
@@ -93,6 +111,11 @@ func (r *reading) outcomeIsTopic(h lexHit) bool {
 		for _, w := range []string{"还没", "没有", "没", "未", "还是没", "still not", "still hasn't", "not yet", "hasn't been", "nobody has", "no one has"} {
 			if containsWord(before, w) && !containsWord(before, "要") {
 				return true // 还没修好: what went wrong, not yet a wish
+			}
+		}
+		for _, w := range bookedCues {
+			if containsWord(before, w) && r.ctx.Expect != Outcome && !containsAnyWord(before, strongWishCues) {
+				return true // 约了师傅上门保养: the visit the complaint is about
 			}
 		}
 		if !serviceWords[h.lex.word] || r.ctx.Expect == Outcome || strings.TrimSpace(before) == "" && c.end == h.end {

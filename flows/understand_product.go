@@ -163,10 +163,20 @@ func (r *reading) readProducts() {
 		// A brand with its model, or a model number: the noun joins it
 		// ("Philips HD9252 air fryer", "美的空调 KFR-35GW").
 		m := &r.found[i]
+		if slices.Contains(zhParts, FoldText(product)) && productAt.start > m.at.start {
+			// "Galaxy S24 Ultra 屏幕坏了": the screen is the part of the
+			// phone that broke, not what was bought.
+			product = ""
+		}
 		if product != "" && !strings.Contains(FoldText(m.Value), FoldText(product)) && !strings.Contains(FoldText(product), FoldText(m.Value)) {
-			// Chinese names the thing before its model (洗衣机 X200);
-			// English as it was written (Philips HD9252 air fryer).
-			if productAt.start < m.at.start || HasHan(product) {
+			// A model number announced as one follows the thing it names
+			// (型号X200的洗衣机 → 洗衣机 X200); a brand with its model stays
+			// as it was written (iPhone 15 手机壳, Philips HD9252 air fryer).
+			announced := strings.HasSuffix(strings.TrimRight(r.u.norm[:m.at.start], " ：:是为"), "型号")
+			if between := r.u.norm[min(m.at.end, productAt.start):max(m.at.end, productAt.start)]; productAt.start >= m.at.end && strings.TrimSpace(between) == "" && !announced {
+				// Written together (小米13手机, iPhone 15 手机壳): kept as written.
+				m.Value = strings.TrimSpace(r.u.source(m.at.start, productAt.end))
+			} else if productAt.start < m.at.start || announced && HasHan(product) {
 				m.Value = product + " " + m.Value
 			} else {
 				m.Value = m.Value + " " + product

@@ -20,6 +20,11 @@ var (
 	enGenericStoreRe = regexp.MustCompile(`\b(?:at|in|from|to)\s+((?:the|a|your|one of your)\s+(?:local\s+)?(?:mall|store|shop|branch|supermarket|shopping cent(?:er|re)|outlet|showroom|dealership))\b`)
 )
 
+// notThereRe ends the words before a place the customer cannot or would
+// rather not go to ("I can't go", "I don't want to drive"): that is not
+// where it happened.
+var notThereRe = regexp.MustCompile(`(?:can'?t|cannot|can not|couldn'?t|won'?t|unable to|not able to|have to|had to|don'?t want to|shouldn'?t have to|no way to)\s+(?:\w+\s+){0,3}$`)
+
 // enStoreNeedles are the words enStoreRe cannot match without, as they may
 // be written.
 var enStoreNeedles = []string{"store", "Store", "STORE", "shop", "Shop", "branch", "Branch", "outlet", "Outlet", "showroom", "Showroom", "location",
@@ -128,8 +133,8 @@ func (r *reading) readStores() {
 	}
 	for _, loc := range enGenericStoreScan.findAll(n) {
 		at := span{loc[2], loc[3]}
-		if r.claimed(at) {
-			continue
+		if r.claimed(at) || notThereRe.MatchString(n[max(0, loc[0]-40):loc[0]]) {
+			continue // "I can't go to the store": a place they cannot get to
 		}
 		r.claim(at)
 		r.add(Finding{Slot: Where, Kind: WhereStore, Value: r.u.source(at.start, at.end)}, at)

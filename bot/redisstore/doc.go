@@ -57,6 +57,8 @@
 //	<p>:dead:<channel>                      stream: messages the platform refused for good (m, reason, at), capped
 //	<p>:inbox:<channel>                     stream: field m = JSON bot.Inbound accepted but not yet handled; group "senders"
 //	<p>:lease:<name>                        string: the holder of a lease (sender:<channel>), with a TTL
+//	<p>:platform:<key>                      string: a platform adapter's own state (PlatformValue), maybe with a TTL
+//	<p>:secret:<name>                       string: a secret generated once and shared by the replicas
 //	<p>:feed:{f:<log>}                      list: the entries of a Feed log; entry n is at index n-1
 //	<p>:feedid:{f:<log>}                    hash: entry id → entry number, for idempotent appends
 //

@@ -12,8 +12,8 @@ import (
 
 // TestSweepPages: MissingWakeUps names exactly the cases (and pending
 // conversations) whose wake-up is gone, UnscheduledCases the active cases
-// committed without one, and EachCase hands over every case once, a page
-// at a time; on redis-server and on the embedded store.
+// committed without one, and EachCase hands over every case of every
+// partition; on redis-server and on the embedded store.
 func TestSweepPages(t *testing.T) {
 	eachBackend(t, func(t *testing.T, rdb redis.UniversalClient) {
 		ctx := ctxT(t)
@@ -93,21 +93,14 @@ func TestSweepPages(t *testing.T) {
 		}
 
 		seen := map[string]int{}
-		pages := 0
-		if err := s.EachCase(ctx, func(page []*bot.Case) error {
-			pages++
-			if len(page) > 500 {
-				t.Errorf("a page of %d cases, want at most 500", len(page))
-			}
-			for _, c := range page {
-				seen[c.ID]++
-			}
+		if err := s.EachCase(ctx, []bot.Status{bot.Claimed}, time.Time{}, time.Time{}, func(c *bot.Case) error {
+			seen[c.ID]++
 			return nil
-		}, bot.Claimed); err != nil {
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if len(seen) != n {
-			t.Errorf("EachCase handed over %d cases in %d pages, want %d", len(seen), pages, n)
+			t.Errorf("EachCase handed over %d cases, want %d", len(seen), n)
 		}
 		if err := s.Ready(ctx); err != nil {
 			t.Errorf("Ready = %v", err)

@@ -90,7 +90,7 @@ func (a *Adapter) post(ctx context.Context, channel, thread, text string, blocks
 		return "", bot.Permanent("no_channel", errors.New("nowhere to post: no channel"))
 	}
 	first := ""
-	for i, part := range split(text, maxText) {
+	for i, part := range bot.SplitText(text, maxText, bot.Runes) {
 		opts := []slackapi.MsgOption{slackapi.MsgOptionText(part, false), slackapi.MsgOptionDisableLinkUnfurl(), slackapi.MsgOptionDisableMediaUnfurl()}
 		if thread != "" {
 			opts = append(opts, slackapi.MsgOptionTS(thread))

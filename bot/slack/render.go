@@ -97,38 +97,6 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// split cuts a long text into parts of at most n characters, at a line
-// break or a sentence's end where there is one in the second half of a
-// part, else at a space, else anywhere: Slack shows only the first 4,000
-// characters of a message.
-func split(s string, n int) []string {
-	var out []string
-	for utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		cut := -1
-		for _, seps := range []string{"\n", "。！？.!?", " "} {
-			for i := n - 1; i >= n/2; i-- {
-				if strings.ContainsRune(seps, r[i]) {
-					cut = i + 1
-					break
-				}
-			}
-			if cut > 0 {
-				break
-			}
-		}
-		if cut < 0 {
-			cut = n
-		}
-		out = append(out, strings.TrimSpace(string(r[:cut])))
-		s = strings.TrimSpace(string(r[cut:]))
-	}
-	if s != "" || len(out) == 0 {
-		out = append(out, s)
-	}
-	return out
-}
-
 // word is a catalogue entry in the team's language.
 func (a *Adapter) word(key string, data map[string]any) string {
 	return a.cat.Text(a.lang, key, 1, data)

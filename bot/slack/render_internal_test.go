@@ -28,7 +28,7 @@ func TestEscape(t *testing.T) {
 
 func TestSplit(t *testing.T) {
 	long := strings.Repeat("这是一句话。", 1000) // 6,000 characters
-	parts := split(long, maxText)
+	parts := bot.SplitText(long, maxText, bot.Runes)
 	if len(parts) != 2 {
 		t.Fatalf("%d parts, want 2", len(parts))
 	}
@@ -43,11 +43,11 @@ func TestSplit(t *testing.T) {
 	if total != 6000 {
 		t.Errorf("parts hold %d characters, want all 6000", total)
 	}
-	if got := split("short", maxText); len(got) != 1 || got[0] != "short" {
-		t.Errorf("split(short) = %q", got)
+	if got := bot.SplitText("short", maxText, bot.Runes); len(got) != 1 || got[0] != "short" {
+		t.Errorf("bot.SplitText(short) = %q", got)
 	}
 	noBreak := strings.Repeat("x", 9000)
-	if got := split(noBreak, maxText); len(got) != 3 || utf8.RuneCountInString(got[0]) != maxText {
+	if got := bot.SplitText(noBreak, maxText, bot.Runes); len(got) != 3 || utf8.RuneCountInString(got[0]) != maxText {
 		t.Errorf("a text without breaks split into %d parts", len(got))
 	}
 }

@@ -38,10 +38,6 @@ type accepted struct {
 	Duplicate bool   `json:"duplicate,omitempty"`
 }
 
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
-}
-
 func (s *Server) postCustomerMessage(w http.ResponseWriter, r *http.Request) {
 	var p customerPost
 	if err := decode(w, r, &p); err != nil {

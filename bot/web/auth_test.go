@@ -62,12 +62,17 @@ func TestTeamToken(t *testing.T) {
 					}
 				}
 			}
-			// The customer routes stay open.
+			// The customer routes need no team token, only the
+			// customer's own session (which e.post sends), and the team
+			// token is no customer's session.
 			if r := e.post(t, "/api/customers/kay/messages", map[string]string{"text": "hello"}); r.status != http.StatusAccepted {
-				t.Errorf("customer POST = %d %s, want 202 without a token", r.status, r.body)
+				t.Errorf("customer POST = %d %s, want 202 without a team token", r.status, r.body)
 			}
 			if r := e.do(t, http.MethodGet, "/api/customers/kay/messages", nil); r.status != http.StatusOK {
-				t.Errorf("customer GET = %d %s, want 200 without a token", r.status, r.body)
+				t.Errorf("customer GET = %d %s, want 200 without a team token", r.status, r.body)
+			}
+			if r := e.do(t, http.MethodGet, "/api/customers/kay/messages", nil, "Authorization: Bearer "+token); r.status != http.StatusUnauthorized {
+				t.Errorf("customer GET with the team token = %d, want 401", r.status)
 			}
 			if strings.Contains(e.logs.String(), token) {
 				t.Errorf("the token appears in the logs:\n%s", e.logs)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/complaintbot/complaintbot/bot"
 )
@@ -13,7 +14,12 @@ import (
 const (
 	codeUnauthorized     = "unauthorized"
 	codeMethodNotAllowed = "method_not_allowed"
+	codeTooManyRequests  = "too_many_requests"
 )
+
+// RetryAfter is what a 503 during an outage (Redis unreachable) tells
+// clients to wait before they retry, in seconds.
+const RetryAfter = 5
 
 // statusOf is the one table from error codes to HTTP statuses. A code not in
 // it is answered as an internal error.
@@ -26,6 +32,8 @@ var statusOf = map[string]int{
 	bot.EINTERNAL:        http.StatusInternalServerError,
 	codeUnauthorized:     http.StatusUnauthorized,
 	codeMethodNotAllowed: http.StatusMethodNotAllowed,
+	codeTooManyRequests:  http.StatusTooManyRequests,
+	bot.EUNAVAILABLE:     http.StatusServiceUnavailable,
 }
 
 // errorBody is how every error is answered:
@@ -42,6 +50,15 @@ type errorBody struct {
 // answered with the error's own message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code := bot.ErrorCode(err); statusOf[code] == 0 || code == bot.EINTERNAL {
+		if r.Context().Err() == nil && bot.Unreachable(err) {
+			// An outage, not a bug: 503 with a retry time, and a warning
+			// (Redis's own state is on /readyz and in the metrics).
+			s.log.Warn("web: request failed: Redis unreachable", "method", r.Method, "path", r.URL.Path, "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+			writeError(w, &bot.Error{Code: bot.EUNAVAILABLE, Op: "web",
+				Message: "the service is briefly unavailable (its store cannot be reached); retry in a few seconds with the same message id"})
+			return
+		}
 		if r.Context().Err() != nil {
 			// The client went away (a long poll given up, a closed tab):
 			// nobody reads the answer and nothing is wrong with us.

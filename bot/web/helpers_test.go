@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -27,26 +28,38 @@ const quiet = 50 * time.Millisecond
 
 // env is one web channel over a real engine, store and redis-server.
 type env struct {
+	redis  *redistest.Server
 	rdb    *redis.Client
 	store  *redisstore.Store
 	engine *bot.Engine
 	web    *web.Server
 	srv    *httptest.Server
 	logs   *syncBuffer
+
+	mu     sync.Mutex
+	tokens map[string]string // session tokens by customer id
 }
+
+// testSecret is WEB_SECRET in these tests.
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+// noSession is a pseudo-header for do and tryDo: send the request without
+// the session token they would otherwise add.
+const noSession = "No-Session: 1"
 
 // newEnv starts a fresh redis-server and a web channel on it. edit may
 // change the web options before the server is made.
 func newEnv(t *testing.T, edit ...func(*web.Options)) *env {
 	t.Helper()
-	rdb := redistest.Start(t).Client(t)
+	rs := redistest.Start(t)
+	rdb := rs.Client(t)
 	store := redisstore.New(rdb, redisstore.Options{})
 	engine := bot.NewEngine(store, bot.Config{
 		Staff:       []string{"alice", "bob"},
 		Supervisors: []string{"sam"},
 		Quiet:       quiet,
 	}, bot.WithLogger(slog.New(slog.DiscardHandler)))
-	e := &env{rdb: rdb, store: store, engine: engine, logs: &syncBuffer{}}
+	e := &env{redis: rs, rdb: rdb, store: store, engine: engine, logs: &syncBuffer{}, tokens: map[string]string{}}
 	o := web.Options{
 		Engine:      engine,
 		Feed:        store,
@@ -55,6 +68,7 @@ func newEnv(t *testing.T, edit ...func(*web.Options)) *env {
 		Addr:        "127.0.0.1:0",
 		Logger:      slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		PollEvery:   20 * time.Millisecond,
+		Secret:      testSecret,
 	}
 	for _, f := range edit {
 		f(&o)
@@ -115,7 +129,36 @@ func (e *env) do(t testing.TB, method, path string, body []byte, headers ...stri
 }
 
 // tryDo is do for goroutines other than the test's: it returns errors.
+//
+// A request to a customer's route carries that customer's session token,
+// got the way an embedding website's page gets one (POST /api/sessions
+// with the user id and its user hash), unless the headers already carry a
+// credential (Authorization or Cookie) or say noSession. When the id
+// cannot have a session (an unusable id), none is sent.
 func (e *env) tryDo(method, path string, body []byte, headers ...string) (response, error) {
+	auto := true
+	for i, h := range headers {
+		k, _, _ := strings.Cut(h, ":")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "authorization", "cookie":
+			auto = false
+		case "no-session":
+			auto = false
+			headers = append(headers[:i:i], headers[i+1:]...)
+		}
+	}
+	if rest, ok := strings.CutPrefix(path, "/api/customers/"); ok && auto {
+		raw, _, _ := strings.Cut(rest, "/")
+		if id, err := url.PathUnescape(raw); err == nil {
+			tok, err := e.sessionToken(id)
+			if err != nil {
+				return response{}, err
+			}
+			if tok != "" {
+				headers = append(headers, "Authorization: Bearer "+tok)
+			}
+		}
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -147,6 +190,34 @@ func (e *env) tryDo(method, path string, body []byte, headers ...string) (respon
 		return response{}, err
 	}
 	return response{status: res.StatusCode, header: res.Header, body: b}, nil
+}
+
+// sessionToken returns a session token for customer id, signed in as an
+// embedding website's user; "" when the server refuses such an id.
+func (e *env) sessionToken(id string) (string, error) {
+	e.mu.Lock()
+	tok, ok := e.tokens[id]
+	e.mu.Unlock()
+	if ok {
+		return tok, nil
+	}
+	body, _ := json.Marshal(map[string]string{"user_id": id, "user_hash": web.UserHash(testSecret, id)})
+	r, err := e.tryDo(http.MethodPost, "/api/sessions", body)
+	if err != nil {
+		return "", err
+	}
+	var a struct{ Customer, Token string }
+	if r.status == http.StatusCreated {
+		if err := json.Unmarshal(r.body, &a); err != nil || a.Customer != id || a.Token == "" {
+			return "", fmt.Errorf("POST /api/sessions for %q = %s", id, r.body)
+		}
+	} else if r.status != http.StatusBadRequest {
+		return "", fmt.Errorf("POST /api/sessions for %q = %d %s", id, r.status, r.body)
+	}
+	e.mu.Lock()
+	e.tokens[id] = a.Token
+	e.mu.Unlock()
+	return a.Token, nil
 }
 
 // mustJSON marshals v.

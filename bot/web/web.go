@@ -11,7 +11,10 @@
 // The routes:
 //
 //	GET  /                                 the page
-//	GET  /healthz                          {"ok": true}
+//	GET  /healthz                          liveness: {"ok": true}
+//	GET  /readyz                           readiness: 200, or 503 with the failing checks (AddReadiness)
+//	GET  /api/config                       the bot's time zone, for the page
+//	POST /api/sessions                     a customer session: a new guest, or an embedding site's verified user
 //	POST /api/customers/{id}/messages      a customer writes
 //	GET  /api/customers/{id}/messages      what was sent to the customer (long poll)
 //	POST /api/team/messages                a staff member writes (team channel or a case's thread)
@@ -19,6 +22,7 @@
 //	GET  /api/team/config                  the staff picker's names
 //	GET  /api/cases                        cases, by status
 //	GET  /api/cases/{id}                   one case with its transcript
+//	GET  /api/export                       cases as CSV or NDJSON, streamed (export.go)
 //
 // Posting. POST /api/customers/{id}/messages takes {"text", "name",
 // "attachments": [{"kind", "url", "name"}], "id"} and POST /api/team/messages
@@ -72,13 +76,17 @@
 //
 // The team and case routes need Authorization: Bearer <TEAM_TOKEN> when a
 // token is configured, and are refused outright when the server listens on
-// a non-loopback address without one. The customer routes are open.
+// a non-loopback address without one. The customer routes need the
+// customer's session token (session.go): 401 without it, 429 once an
+// address has failed too often.
 //
 // Errors are {"error": {"code", "message"}} with the status of one table
 // (errors.go): 400 invalid (malformed JSON, a missing or unusable name or
 // id), 401 unauthorized, 403 forbidden, 404 not_found, 405
-// method_not_allowed, 413 too_large (text over 16 KiB, a body over 1 MiB).
-// A refused request changes nothing.
+// method_not_allowed, 413 too_large (text over 16 KiB, a body over 1 MiB),
+// 429 too_many_requests, 503 unavailable (Redis unreachable, with
+// Retry-After). JSONErrors makes net/http's own refusals JSON too. A
+// refused request changes nothing.
 package web
 
 import (
@@ -146,8 +154,34 @@ type Options struct {
 	// Token, the team and case routes only work when it is a loopback
 	// address.
 	Addr string
+	// Location is the bot's time zone (TZ): the page shows every time in
+	// it, as the case text does. UTC when nil.
+	Location *time.Location
 	// Logger receives the server's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Secret is the server secret (WEB_SECRET) that signs customer session
+	// tokens and checks embedding websites' user hashes. Required: at
+	// least 16 bytes.
+	Secret []byte
+	// SessionTTL is how long a customer session token lasts;
+	// DefaultSessionTTL when zero.
+	SessionTTL time.Duration
+	// FailBurst and FailEvery limit failed credential checks per client
+	// address: FailBurst at once, then one more per FailEvery;
+	// DefaultFailBurst and DefaultFailEvery when zero.
+	FailBurst int
+	FailEvery time.Duration
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server (WEB_TRUSTED_PROXIES): for requests from them, the client
+	// address (of the failed-attempt limit and the logs) is read from
+	// X-Forwarded-For. None by default: the header is then ignored, as
+	// any client could write it.
+	TrustedProxies []*net.IPNet
+	// Export serves GET /api/export (a team route); nil for none.
+	Export Exporter
+	// Now is the clock of session expiry and the failed-attempt limit;
+	// time.Now when nil.
+	Now func() time.Time
 	// PollEvery is how often a waiting long poll re-reads its feed, to see
 	// deliveries made by other replicas (those made by this one wake it at
 	// once); DefaultPollEvery when zero.
@@ -167,6 +201,13 @@ type Server struct {
 	log         *slog.Logger
 	pollEvery   time.Duration
 
+	sessions *sessions
+	guard    *guard
+	loc      *time.Location
+	proxies  []*net.IPNet
+	export   Exporter
+	checks   []readiness
+
 	mux       *http.ServeMux
 	bells     bells
 	closing   chan struct{}
@@ -183,6 +224,21 @@ func New(o Options) *Server {
 	if o.Engine == nil || o.Feed == nil {
 		panic("web.New: Options.Engine and Options.Feed are required")
 	}
+	if len(o.Secret) < 16 {
+		panic("web.New: Options.Secret is required (at least 16 bytes)")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.FailBurst <= 0 {
+		o.FailBurst = DefaultFailBurst
+	}
+	if o.FailEvery <= 0 {
+		o.FailEvery = DefaultFailEvery
+	}
 	s := &Server{
 		engine:      o.Engine,
 		feed:        o.Feed,
@@ -194,6 +250,14 @@ func New(o Options) *Server {
 		pollEvery:   o.PollEvery,
 		bells:       bells{m: map[string]*bell{}},
 		closing:     make(chan struct{}),
+		sessions:    newSessions(slices.Clone(o.Secret), o.SessionTTL, o.Now),
+		guard:       newGuard(o.FailBurst, o.FailEvery, o.Now),
+		loc:         o.Location,
+		proxies:     slices.Clone(o.TrustedProxies),
+		export:      o.Export,
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
 	}
 	if s.hasToken {
 		s.tokenHash = sha256.Sum256([]byte(o.Token))
@@ -219,6 +283,11 @@ func New(o Options) *Server {
 // security headers as every other route.
 func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
+// MountTeam is Mount for endpoints only the team may use (/metrics): they
+// get the team routes' guard (TEAM_TOKEN, or on loopback without one, this
+// machine's own tools only).
+func (s *Server) MountTeam(pattern string, h http.Handler) { s.mux.Handle(pattern, s.teamOnly(h)) }
+
 // Handler returns the handler serving the API and the page.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -233,9 +302,12 @@ func (s *Server) routes() http.Handler {
 	s.mux = mux
 	mux.Handle("/{$}", methods{http.MethodGet: s.page})
 	mux.Handle("/healthz", methods{http.MethodGet: s.health})
+	mux.Handle("/readyz", methods{http.MethodGet: s.ready})
+	mux.Handle("/api/sessions", methods{http.MethodPost: s.postSession})
+	mux.Handle("/api/config", methods{http.MethodGet: s.config})
 	mux.Handle("/api/customers/{id}/messages", methods{
-		http.MethodPost: s.postCustomerMessage,
-		http.MethodGet:  s.getCustomerMessages,
+		http.MethodPost: s.customerOnly(s.postCustomerMessage),
+		http.MethodGet:  s.customerOnly(s.getCustomerMessages),
 	})
 	mux.Handle("/api/team/messages", s.teamOnly(methods{
 		http.MethodPost: s.postTeamMessage,
@@ -244,11 +316,43 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/team/config", s.teamOnly(methods{http.MethodGet: s.teamConfig}))
 	mux.Handle("/api/cases", s.teamOnly(methods{http.MethodGet: s.listCases}))
 	mux.Handle("/api/cases/{id}", s.teamOnly(methods{http.MethodGet: s.getCase}))
+	mux.Handle("/api/export", s.teamOnly(methods{http.MethodGet: s.getExport}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bot.Errorf(bot.ENOTFOUND, "web", "no route for %s %s", r.Method, r.URL.Path))
 	})
-	return secure(mux)
+	return s.logRequests(secure(mux))
 }
+
+// logRequests logs one line per request at debug: method, path, status,
+// duration and client address. Never the query (it is not secret here, but
+// it is not needed), a header or a body: tokens travel in headers.
+func (s *Server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		s.log.Debug("web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds(), "client", s.clientAddr(r))
+	})
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // secure sets the headers every response carries. The page replaces the
 // Content-Security-Policy with its own.
@@ -348,6 +452,10 @@ func sameMachine(r *http.Request) error {
 	}
 	return nil
 }
+
+// IsLoopback reports whether addr (host:port, or a bare host) names only
+// this machine: what decides whether the team API may run without a token.
+func IsLoopback(addr string) bool { return isLoopback(addr) }
 
 // isLoopback reports whether addr (host:port, or a bare host) names only
 // this machine. An empty host (":8080") listens on every interface and is

@@ -16,12 +16,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
+	"github.com/complaintbot/complaintbot/bot/export"
+	"github.com/complaintbot/complaintbot/bot/metrics"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
 	"github.com/complaintbot/complaintbot/bot/web"
 	"github.com/complaintbot/complaintbot/flows"
@@ -46,15 +50,35 @@ const shutdownGrace = 10 * time.Second
 // run starts the bot and serves until ctx ends, then shuts down gracefully:
 // it stops taking messages, finishes what is in flight, and closes Redis.
 // ready, when not nil, receives the web channel's address once it listens.
+//
+// run with "export" or "healthcheck" first runs that sub-command instead
+// (runExport, runHealthcheck).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runExport(ctx, args[1:], getenv, stdout, stderr)
+		case "healthcheck":
+			return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
+		}
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
-	// Load the Chinese word list in the background, so the first Chinese
-	// customer does not wait for it.
-	go flows.Prepare()
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	// go-redis logs through a process-wide logger of its own (dial
+	// failures, bad connections); send it through slog too, so that every
+	// line of a JSON log is JSON.
+	redis.SetLogger(redisLogger{log.With("component", "go-redis")})
+	// Load the Chinese word list (and the fallback date parser's English
+	// expressions) in the background, so the first customer does not wait
+	// for them; then give the memory the loading used back to the system,
+	// so that an idle bot's RSS is its live heap, not the loading's peak.
+	go func() {
+		flows.Prepare()
+		debug.FreeOSMemory()
+	}()
 
 	rdb, closeRedis, err := openRedis(ctx, cfg, log)
 	if err != nil {
@@ -84,8 +108,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	wakeups := scheduler.NewWakeUps(rdb, store.WakeUpKeys()...)
 
 	var engine *bot.Engine
+	platformChecks := map[string]func(context.Context) error{}
+	mx := metrics.New(metrics.Options{
+		Platforms: platformChecks,
+		State: func(ctx context.Context) (metrics.State, error) {
+			return gaugeState(ctx, cfg, store, wakeups, engine)
+		},
+	})
 	runner := scheduler.NewRunner(wakeups, func(ctx context.Context, name string, due time.Time) error {
-		return engine.WakeUp(ctx, name, due)
+		err := engine.WakeUp(ctx, name, due)
+		mx.WakeUp(due, time.Now(), err)
+		return err
 	}, scheduler.WithLogger(log), scheduler.WithTick(cfg.Tick))
 	engine = bot.NewEngine(store, bot.Config{
 		Team:          cfg.TeamChannel,
@@ -97,9 +130,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Location:      cfg.Location,
 		Catalog:       catalog,
 		Timing:        cfg.Timing,
-	}, bot.WithLogger(log), bot.WithPoke(runner.Poke))
+	}, bot.WithLogger(log), bot.WithPoke(runner.Poke), bot.WithObserver(mx))
 
-	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log)
+	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log, mx)
 	if err != nil {
 		return err
 	}
@@ -114,7 +147,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}
 	}
+	secret := cfg.WebSecret
+	if secret == nil {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		secret, err = store.Secret(sctx, "web")
+		cancel()
+		if err != nil {
+			return fmt.Errorf("WEB_SECRET: not set, and the one kept in Redis could not be read: %w", err)
+		}
+		if cfg.RedisURL == "" {
+			log.Info("WEB_SECRET not set: generated one in the embedded store; customers' sessions end when the bot exits")
+		} else {
+			log.Info("WEB_SECRET not set: using the one kept in Redis (shared by every replica on it)")
+		}
+	}
 	webServer := web.New(web.Options{
+		Secret:         secret,
+		SessionTTL:     cfg.SessionTTL,
+		Location:       cfg.Location,
+		TrustedProxies: cfg.TrustedProxies,
+		Export: func(ctx context.Context, w io.Writer, q web.ExportQuery) error {
+			_, err := export.Cases(ctx, store, w, export.Query{Format: q.Format, Transcripts: q.Transcripts,
+				From: q.From, To: q.To, Statuses: q.Statuses, Location: cfg.Location})
+			return err
+		},
 		Engine:      engine,
 		Feed:        store,
 		Staff:       staffNames,
@@ -123,6 +179,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Addr:        cfg.WebAddr,
 		Logger:      log,
 	})
+
+	webServer.AddReadiness("redis", func(ctx context.Context) error {
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("unreachable: %w", err)
+		}
+		return nil
+	})
+	var metricsServer *http.Server
+	if cfg.MetricsAddr == "" {
+		webServer.MountTeam("/metrics", mx.Handler())
+	} else {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", mx.Handler())
+		metricsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = metricsServer.Serve(mln) }()
+		defer metricsServer.Close()
+		log.Info("metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
 
 	ln, err := net.Listen("tcp", cfg.WebAddr)
 	if err != nil {
@@ -140,7 +218,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	// Every enabled platform: its adapter and the sender that drains its
 	// outbox.
-	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica}
+	pp := &parts{cfg: cfg, log: log, engine: engine, store: store, web: webServer, replica: replica,
+		ready: func(name string, check func(context.Context) error) {
+			webServer.AddReadiness(name, check)
+			platformChecks[name] = check
+		}}
 	var senders []*bot.Sender
 	var inboxes []*bot.Inbox
 	var stops []func(context.Context)
@@ -165,9 +247,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if stop != nil {
 			stops = append(stops, stop)
 		}
-		sd := bot.NewSender(store, p.name, ch, replica, log)
+		sd := bot.NewSender(store, p.name, mx.Channel(p.name, ch), replica, log)
 		sd.Pace = cfg.Paces[p.name]
-		sd.OnDead = engine.Undelivered
+		name := p.name
+		sd.OnDead = func(ctx context.Context, m bot.Outbound, reason string) error {
+			mx.DeadLetter(name)
+			log.Warn("message undeliverable, moved to the dead letters", "platform", name, "case", m.Case, "reason", reason)
+			return engine.Undelivered(ctx, m, reason)
+		}
 		senders = append(senders, sd)
 		inboxes = append(inboxes, bot.NewInbox(engine, p.name, replica, log))
 	}
@@ -181,7 +268,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		b.Start()
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpServer.Serve(ln) }()
+	go func() { serveErr <- httpServer.Serve(web.JSONErrors(ln)) }()
 
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(stdout, "complaintbot: web channel on %s\n", url)
@@ -227,7 +314,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // sweep on their cron specs (read in TZ unless they name a zone). Across
 // replicas each fire runs once, under a Redis lock. A job that fails is
 // logged by the scheduler with the error, which carries no settings.
-func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string, engine *bot.Engine, log *slog.Logger) (*scheduler.Periodic, error) {
+func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string, engine *bot.Engine, log *slog.Logger, mx *metrics.Metrics) (*scheduler.Periodic, error) {
 	p := scheduler.NewPeriodic(rdb, prefix,
 		scheduler.WithLocation(cfg.Location), scheduler.WithReplica(replica), scheduler.WithLogger(log))
 	jobs := []struct {
@@ -248,6 +335,7 @@ func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string
 		}},
 		{"RECONCILE_CRON", "reconcile", cfg.ReconcileCron, func(ctx context.Context, fire time.Time) error {
 			n, err := engine.Reconcile(ctx, fire)
+			mx.Repaired(n)
 			if n > 0 {
 				log.Warn("reconcile: repaired missing wake-ups", "count", n)
 			}
@@ -269,10 +357,51 @@ func periodicJobs(cfg *config, rdb redis.UniversalClient, prefix, replica string
 	return p, nil
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// gaugeState reads the metrics' gauges: cases by status (and, for open
+// and claimed ones, by priority), outbox and dead-letter depths by
+// platform, and the wake-ups due.
+func gaugeState(ctx context.Context, cfg *config, store *redisstore.Store, wakeups *scheduler.WakeUps, engine *bot.Engine) (metrics.State, error) {
+	var names []string
+	for _, p := range enabledPlatforms(cfg) {
+		names = append(names, p.name)
+	}
+	c, err := store.Counts(ctx, names)
+	if err != nil {
+		return metrics.State{}, err
+	}
+	st := metrics.State{Cases: c.ByStatus, Outbox: c.Outbox, Dead: c.Dead, Open: map[[2]string]int64{}}
+	open, err := engine.Cases(ctx, bot.Open, bot.Claimed)
+	if err != nil {
+		return metrics.State{}, err
+	}
+	for _, cs := range open {
+		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
+	}
+	if st.WakeUpsDue, err = wakeups.DueCount(ctx, time.Now()); err != nil {
+		return metrics.State{}, err
+	}
+	return st, nil
+}
+
+// newLogger returns the process's logger: logfmt text, or one JSON object
+// a line with LOG_FORMAT=json.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	o := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, o))
+	}
+	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// redisLogger is go-redis's logger on slog. Its lines are about
+// connections (dial failures, a connection closed with unread data), so
+// they are warnings.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: "))
 }
 
 // replicaName names this process to the store and the scheduler: host, pid

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/complaintbot/complaintbot/bot/web"
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
 
@@ -48,7 +49,14 @@ type runningBot struct {
 	stdout, stderr *syncBuffer
 	cancel         context.CancelFunc
 	done           chan error
+
+	secret string // WEB_SECRET
+	mu     sync.Mutex
+	tokens map[string]string // customers' session tokens by id
 }
+
+// testWebSecret is WEB_SECRET for bots whose test does not set one.
+const testWebSecret = "test-web-secret-0123456789abcdef"
 
 // getenv serves settings from m only, so the tests do not depend on the
 // environment they run in.
@@ -58,10 +66,16 @@ func getenv(m map[string]string) func(string) string {
 
 // startBot runs the command with env and waits until its web channel
 // listens. The bot is stopped when the test ends, if the test did not.
+// WEB_SECRET is testWebSecret unless env has the key (empty: the bot keeps
+// one in Redis).
 func startBot(t *testing.T, env map[string]string, args ...string) *runningBot {
 	t.Helper()
+	if _, ok := env["WEB_SECRET"]; !ok {
+		env["WEB_SECRET"] = testWebSecret
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &runningBot{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	b := &runningBot{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1),
+		secret: env["WEB_SECRET"], tokens: map[string]string{}}
 	ready := make(chan string, 1)
 	go func() { b.done <- run(ctx, args, getenv(env), b.stdout, b.stderr, ready) }()
 	select {
@@ -102,10 +116,18 @@ func (b *runningBot) stop(t *testing.T) error {
 type response struct {
 	status int
 	body   []byte
+	header http.Header
 }
 
-func (b *runningBot) do(t *testing.T, method, path string, body any) response {
+// do sends a request to the bot. A request to a customer's route carries
+// that customer's session token, got as an embedding website's page gets
+// one (see session).
+func (b *runningBot) do(t *testing.T, method, path string, body any, headers ...string) response {
 	t.Helper()
+	if rest, ok := strings.CutPrefix(path, "/api/customers/"); ok && len(headers) == 0 {
+		id, _, _ := strings.Cut(rest, "/")
+		headers = append(headers, "Authorization: Bearer "+b.session(t, id))
+	}
 	var r io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
@@ -121,6 +143,10 @@ func (b *runningBot) do(t *testing.T, method, path string, body any) response {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -130,7 +156,29 @@ func (b *runningBot) do(t *testing.T, method, path string, body any) response {
 	if err != nil {
 		t.Fatalf("%s %s: read: %v", method, path, err)
 	}
-	return response{res.StatusCode, data}
+	return response{res.StatusCode, data, res.Header}
+}
+
+// session returns a session token for web customer id: POST
+// /api/sessions with the id and its user hash under the bot's WEB_SECRET,
+// as an embedding website's logged-in page does.
+func (b *runningBot) session(t *testing.T, id string) string {
+	t.Helper()
+	b.mu.Lock()
+	tok, ok := b.tokens[id]
+	b.mu.Unlock()
+	if ok {
+		return tok
+	}
+	r := b.do(t, http.MethodPost, "/api/sessions", map[string]string{"user_id": id, "user_hash": web.UserHash([]byte(b.secret), id)})
+	var a struct{ Customer, Token string }
+	if err := json.Unmarshal(r.body, &a); err != nil || r.status != http.StatusCreated || a.Customer != id {
+		t.Fatalf("POST /api/sessions for %q = %d %s", id, r.status, r.body)
+	}
+	b.mu.Lock()
+	b.tokens[id] = a.Token
+	b.mu.Unlock()
+	return a.Token
 }
 
 // say posts a customer message and checks it was accepted.
@@ -315,6 +363,7 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 	// feed (a request read after the shutdown began would be dropped by
 	// net/http, not answered).
 	polling := watchRedis(t, srv.Addr, "customer:ivy")
+	tok := b.session(t, "ivy")
 
 	type result struct {
 		status int
@@ -323,7 +372,9 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 	}
 	polled := make(chan result, 1)
 	go func() {
-		res, err := http.Get(b.base + "/api/customers/ivy/messages?wait=50")
+		req, _ := http.NewRequest(http.MethodGet, b.base+"/api/customers/ivy/messages?wait=50", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			polled <- result{err: err}
 			return
@@ -497,6 +548,14 @@ func TestInvalidSettings(t *testing.T) {
 		{env: map[string]string{"TEAM_LANG": "fr"}, name: "TEAM_LANG"},
 		{env: map[string]string{"LOG_LEVEL": "loud"}, name: "LOG_LEVEL"},
 		{env: map[string]string{"WEB_ADDR": ""}, args: []string{"--web-addr="}, name: "WEB_ADDR"},
+		{env: map[string]string{"WEB_ADDR": "0.0.0.0:0"}, name: "WEB_ADDR"},
+		{env: map[string]string{"WEB_ADDR": ":8080"}, name: "WEB_ADDR"},
+		{env: map[string]string{"WEB_ADDR": "[::]:8080"}, name: "WEB_ADDR"},
+		{env: map[string]string{"WEB_SECRET": "short"}, name: "WEB_SECRET"},
+		{env: map[string]string{"WEB_SESSION_TTL": "1s"}, name: "WEB_SESSION_TTL"},
+		{env: map[string]string{"LOG_FORMAT": "xml"}, name: "LOG_FORMAT"},
+		{env: map[string]string{"WEB_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, name: "WEB_TRUSTED_PROXIES"},
+		{env: map[string]string{"WEB_TRUSTED_PROXIES": "10.0.0.0/33"}, name: "WEB_TRUSTED_PROXIES"},
 		{env: map[string]string{"TEAM_CHANNEL": "pigeon"}, name: "TEAM_CHANNEL"},
 		{env: map[string]string{"TEAM_CHANNEL": "slack"}, name: "TEAM_CHANNEL"},
 		{env: map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, name: "SLACK_BOT_TOKEN"},

@@ -25,6 +25,9 @@ type platform struct {
 	// mention writes a person as staff see them on the platform; nil for
 	// the display name.
 	mention func(bot.Person) string
+	// limits are what the platform lets the bot send a customer (a reply
+	// window, a message budget); zero for none.
+	limits bot.Limits
 	// start builds the platform's adapter on the shared parts and starts
 	// what it needs; stop (which may be nil) undoes it at shutdown.
 	start func(ctx context.Context, p *parts) (ch bot.Channel, stop func(context.Context), err error)
@@ -38,6 +41,9 @@ type parts struct {
 	store   *redisstore.Store
 	web     *web.Server
 	replica string
+	// ready registers a readiness check of the platform: /readyz and the
+	// platform_connected metric.
+	ready func(name string, check func(context.Context) error)
 }
 
 // platforms lists every platform the bot knows, web first. The web channel
@@ -54,6 +60,7 @@ var platforms = []platform{
 		mention: slack.Mention,
 		start:   startSlack,
 	},
+	wecomPlatform,
 }
 
 // startSlack connects the Slack app: auth.test (a refused token stops the
@@ -75,6 +82,8 @@ func startSlack(ctx context.Context, p *parts) (bot.Channel, func(context.Contex
 	if err := a.Start(ctx); err != nil {
 		return nil, nil, err
 	}
+	// Not ready while the socket is down or a token is revoked.
+	p.ready(slack.Channel, func(context.Context) error { return a.Ready() })
 	return a, a.Stop, nil
 }
 
@@ -107,11 +116,11 @@ func enabledPlatforms(cfg *config) []platform {
 }
 
 // mentions returns the engine's platform descriptions: how each writes a
-// mention.
+// mention, and its limits.
 func mentions(cfg *config) map[string]bot.Platform {
 	out := map[string]bot.Platform{}
 	for _, p := range enabledPlatforms(cfg) {
-		out[p.name] = bot.Platform{Mention: p.mention}
+		out[p.name] = bot.Platform{Mention: p.mention, Limits: p.limits}
 	}
 	return out
 }

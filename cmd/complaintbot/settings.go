@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/slack"
+	"github.com/complaintbot/complaintbot/bot/web"
+	"github.com/complaintbot/complaintbot/bot/wecom"
 	"github.com/complaintbot/complaintbot/scheduler"
 )
 
@@ -37,7 +40,11 @@ var settings = []setting{
 	{Env: "REDIS_PASSWORD", Help: "password for REDIS_ADDRS (the servers; Sentinels too, when they have one)", Secret: true},
 	{Env: "REDIS_SYNC_REPLICAS", Default: "0", Help: "make every commit wait until this many replicas have it (WAIT, up to 1 s) and fail otherwise, so a Sentinel failover loses nothing acknowledged; 0 for none; ignored on Redis Cluster"},
 	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
-	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints; required when WEB_ADDR is not a loopback address", Secret: true},
+	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints (and /metrics); required when WEB_ADDR is not a loopback address", Secret: true},
+	{Env: "WEB_SECRET", Help: "secret (at least 16 bytes) signing web customers' session tokens and checking embedding websites' user hashes (HMAC-SHA256). Empty: one is generated and kept in Redis, shared by every replica", Secret: true},
+	{Env: "WEB_TRUSTED_PROXIES", Help: "comma-separated addresses or networks (CIDR) of the reverse proxies in front of WEB_ADDR; for their requests the client's address is read from X-Forwarded-For (the limit of failed session attempts counts per client). Empty: the header is ignored"},
+	{Env: "WEB_SESSION_TTL", Default: "720h", Help: "how long a web customer's session token lasts"},
+	{Env: "METRICS_ADDR", Help: "address of a separate listener for Prometheus /metrics (no token needed there). Empty: /metrics on WEB_ADDR, behind TEAM_TOKEN when one is set"},
 	{Env: "STAFF", Help: "comma-separated staff names allowed to run staff commands in the team channel"},
 	{Env: "SUPERVISORS", Help: "comma-separated supervisor names or handles (alerted on urgent cases and escalations; they are staff too)"},
 	{Env: "STAFF_FILE", Help: "TOML file of the staff directory: [[person]] tables with name, id, role (staff or supervisor) and a handle per platform (web, slack, wechat)"},
@@ -48,6 +55,7 @@ var settings = []setting{
 	{Env: "TEAM_LANG", Default: "en", Help: "language of the team channel: en or zh"},
 	{Env: "MESSAGES_FILE", Help: "TOML file overriding the bot's wording ([zh] and [en] tables of catalogue keys)"},
 	{Env: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Env: "LOG_FORMAT", Default: "text", Help: "text (logfmt) or json (one JSON object a line, go-redis's own lines included)"},
 
 	// Slack (issue 9): on when SLACK_BOT_TOKEN is set.
 	{Env: "SLACK_BOT_TOKEN", Help: "the Slack app's bot token (xoxb-…); turns Slack on", Secret: true},
@@ -94,10 +102,21 @@ type config struct {
 	TeamLang      string
 	MessagesFile  string
 	LogLevel      string
+	LogFormat     string
+	// WebSecret signs web sessions (WEB_SECRET); nil to use the one kept
+	// in Redis.
+	WebSecret  []byte
+	SessionTTL time.Duration
+	// TrustedProxies are WEB_TRUSTED_PROXIES.
+	TrustedProxies []*net.IPNet
+	// MetricsAddr is a separate listener for /metrics; "" for none.
+	MetricsAddr string
 	// People is the staff directory (STAFF_FILE, STAFF, SUPERVISORS).
 	People *bot.Directory
 	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
 	Slack slack.Options
+	// WeCom holds the WeCom settings (WECOM_*); CorpID "" when off.
+	WeCom wecom.Options
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).
@@ -144,6 +163,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		TeamLang:     get("TEAM_LANG"),
 		MessagesFile: get("MESSAGES_FILE"),
 		LogLevel:     get("LOG_LEVEL"),
+		LogFormat:    get("LOG_FORMAT"),
+		MetricsAddr:  get("METRICS_ADDR"),
+	}
+	if v := get("WEB_SECRET"); v != "" {
+		if len(v) < 16 {
+			return nil, fmt.Errorf("WEB_SECRET: too short (%d bytes); use at least 16 random bytes, e.g. openssl rand -hex 32", len(v))
+		}
+		c.WebSecret = []byte(v)
 	}
 	var err error
 	if c.Quiet, err = duration("QUIET_WINDOW", get("QUIET_WINDOW"), 0); err != nil {
@@ -153,6 +180,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, err
 	}
 	if c.Location, err = location(get("TZ")); err != nil {
+		return nil, err
+	}
+	if c.TrustedProxies, err = networks("WEB_TRUSTED_PROXIES", get("WEB_TRUSTED_PROXIES")); err != nil {
+		return nil, err
+	}
+	if c.SessionTTL, err = duration("WEB_SESSION_TTL", get("WEB_SESSION_TTL"), time.Minute); err != nil {
 		return nil, err
 	}
 	if c.Tick, err = duration("TICK", get("TICK"), 0); err != nil {
@@ -214,8 +247,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	default:
 		return nil, fmt.Errorf("LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
 	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return nil, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
 	if c.WebAddr == "" {
 		return nil, fmt.Errorf("WEB_ADDR: empty (use host:port, e.g. 127.0.0.1:8080)")
+	}
+	if !web.IsLoopback(c.WebAddr) && c.TeamToken == "" {
+		return nil, fmt.Errorf("WEB_ADDR: %s is not a loopback address, and TEAM_TOKEN is not set: "+
+			"anyone who can reach it could work the cases. Set TEAM_TOKEN (e.g. openssl rand -hex 32), or listen on 127.0.0.1", c.WebAddr)
 	}
 	for _, name := range append(append([]string{}, c.Staff...), c.Supervisors...) {
 		if strings.ContainsAny(name, " \t") {
@@ -240,6 +282,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, err
 		}
 	}
+	if err := parseWeCom(get, c); err != nil {
+		return nil, err
+	}
 	c.Paces = map[string]bot.Pace{}
 	for _, p := range platforms {
 		if p.paceEnv == "" {
@@ -257,6 +302,32 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("TEAM_CHANNEL: %s is not enabled (%s)", c.TeamChannel, p.enabledBy)
 	}
 	return c, nil
+}
+
+// networks reads comma-separated addresses (a whole network of one
+// address) or CIDR networks.
+func networks(env, v string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range list(v) {
+		if !strings.Contains(item, "/") {
+			ip := net.ParseIP(item)
+			if ip == nil {
+				return nil, fmt.Errorf("%s: %q is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8)", env, item)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8)", env, item)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func duration(env, v string, least time.Duration) (time.Duration, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,18 @@ func TestWebCustomerTeamOnSlack(t *testing.T) {
 		"SLACK_TEAM_CHANNEL": "C0TEAM", "SLACK_API_URL": f.APIURL(),
 	})
 	f.WaitConn(1)
+	// The Slack adapter's readiness is on /readyz and in the metrics.
+	ready := false
+	for deadline := time.Now().Add(10 * time.Second); !ready && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r := b.do(t, http.MethodGet, "/readyz", nil)
+		ready = r.status == http.StatusOK && strings.Contains(string(r.body), `"slack":"ok"`)
+	}
+	if !ready {
+		t.Errorf("/readyz never said slack ok: %s", b.do(t, http.MethodGet, "/readyz", nil).body)
+	}
+	if m := b.do(t, http.MethodGet, "/metrics", nil); !strings.Contains(string(m.body), `complaintbot_platform_connected{platform="slack"} 1`) {
+		t.Errorf("/metrics lacks the Slack connection state")
+	}
 	if !strings.Contains(b.stderr.String(), "slack: connected") {
 		t.Errorf("the log does not say which workspace it connected to:\n%s", b.stderr)
 	}

@@ -1,0 +1,5 @@
+package fakewecom_test
+
+import "encoding/xml"
+
+func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }
