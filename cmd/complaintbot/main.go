@@ -181,7 +181,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	})
 
 	webServer.AddReadiness("redis", func(ctx context.Context) error {
-		if err := rdb.Ping(ctx).Err(); err != nil {
+		// A primary that answers (every shard, on Cluster): during a
+		// Sentinel failover the old primary is gone or a replica.
+		if err := store.Ready(ctx); err != nil {
 			return fmt.Errorf("unreachable: %w", err)
 		}
 		return nil

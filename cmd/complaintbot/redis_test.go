@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -59,6 +60,9 @@ func TestRunsOnRedisCluster(t *testing.T) {
 		if !strings.Contains(b.stderr.String(), "mode=cluster") {
 			t.Errorf("the log does not say it uses the cluster:\n%s", b.stderr.String())
 		}
+		if r := b.do(t, http.MethodGet, "/readyz", nil); r.status != http.StatusOK {
+			t.Errorf("/readyz on the cluster = %d %s", r.status, r.body)
+		}
 		customer := "rita" + string(rune('a'+i))
 		b.say(t, customer, customer+"-1", "My new washing machine flooded the kitchen yesterday. I want a replacement.")
 		if got := b.replies(t, customer, 0); got[0].From != "bot" || strings.TrimSpace(got[0].Text) == "" {
@@ -78,6 +82,9 @@ func TestRunsOnSentinel(t *testing.T) {
 		"REDIS_SYNC_REPLICAS": "1", "WEB_ADDR": "127.0.0.1:0", "QUIET_WINDOW": "200ms", "TICK": "100ms", "STAFF": "alice", "TZ": "UTC"})
 	if !strings.Contains(b.stderr.String(), "mode=sentinel") {
 		t.Errorf("the log does not say it uses Sentinel:\n%s", b.stderr.String())
+	}
+	if r := b.do(t, http.MethodGet, "/readyz", nil); r.status != http.StatusOK {
+		t.Errorf("/readyz behind Sentinel = %d %s", r.status, r.body)
 	}
 	b.say(t, "sara", "sara-1", "My new washing machine flooded the kitchen yesterday. I want a replacement.")
 	if got := b.replies(t, "sara", 0); got[0].From != "bot" || strings.TrimSpace(got[0].Text) == "" {
