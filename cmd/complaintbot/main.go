@@ -372,12 +372,13 @@ func gaugeState(ctx context.Context, cfg *config, store *redisstore.Store, wakeu
 		return metrics.State{}, err
 	}
 	st := metrics.State{Cases: c.ByStatus, Outbox: c.Outbox, Dead: c.Dead, Open: map[[2]string]int64{}}
-	open, err := engine.Cases(ctx, bot.Open, bot.Claimed)
+	// A page at a time: a scrape must not hold every open case in memory.
+	err = store.EachCase(ctx, []bot.Status{bot.Open, bot.Claimed}, time.Time{}, time.Time{}, func(cs *bot.Case) error {
+		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
+		return nil
+	})
 	if err != nil {
 		return metrics.State{}, err
-	}
-	for _, cs := range open {
-		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
 	}
 	if st.WakeUpsDue, err = wakeups.DueCount(ctx, time.Now()); err != nil {
 		return metrics.State{}, err
