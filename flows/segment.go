@@ -35,6 +35,14 @@ var (
 // calls it loads both on the first text that needs them.
 func Prepare() {
 	chineseSegmenter()
+	PrepareDates()
+}
+
+// PrepareDates loads only the date parser's English expressions (some
+// 20–75 ms and 8 MB), leaving the Chinese word list (some 0.1–0.2 s and
+// 28 MB) to the first Chinese message: a bot that serves only English
+// customers never pays for it, and an idle bot stays small.
+func PrepareDates() {
 	searchDates("on Tuesday the 4th of November, 3 days ago", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/complaintbot/complaintbot/bot/redisstore"
 	"github.com/complaintbot/complaintbot/bot/slack"
 	"github.com/complaintbot/complaintbot/bot/web"
+	"github.com/complaintbot/complaintbot/bot/wechat"
 )
 
 // platform is one messaging platform the bot serves customers on and may
@@ -59,6 +60,12 @@ var platforms = []platform{
 		enabled: func(c *config) bool { return c.Slack.BotToken != "" },
 		mention: slack.Mention,
 		start:   startSlack,
+	},
+	{
+		name: wechat.Channel, enabledBy: "set WECHAT=on", paceEnv: "WECHAT_SEND_RATE",
+		enabled: func(c *config) bool { return c.WeChat.On },
+		mention: wechat.Mention,
+		start:   startWeChat,
 	},
 	wecomPlatform,
 }

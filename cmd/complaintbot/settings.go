@@ -115,6 +115,8 @@ type config struct {
 	People *bot.Directory
 	// Slack holds the Slack settings (SLACK_*); BotToken "" when off.
 	Slack slack.Options
+	// WeChat holds the WeChat settings (WECHAT_*).
+	WeChat wechatConfig
 	// WeCom holds the WeCom settings (WECOM_*); CorpID "" when off.
 	WeCom wecom.Options
 	// Paces are the sending paces of the platforms, by name.
@@ -281,6 +283,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if err := slack.CheckOptions(c.Slack, strings.EqualFold(get("TEAM_CHANNEL"), slack.Channel)); err != nil {
 			return nil, err
 		}
+	}
+	if c.WeChat, err = parseWeChat(get, get("TEAM_CHANNEL")); err != nil {
+		return nil, err
 	}
 	if err := parseWeCom(get, c); err != nil {
 		return nil, err

@@ -76,15 +76,24 @@ var (
 	installErr  error
 )
 
-// install installs redis-server from Debian's packages. A lock file keeps
-// the test binaries of one `go test ./...` (separate processes) from
-// running apt-get at the same time.
+// install installs redis-server from Debian's packages.
 func install() error {
+	return InstallPackage("redis-server", func() bool { return find() != "" },
+		"redistest: redis-server is missing; installing Debian's redis-server package with apt-get (the tests start their own throwaway servers)")
+}
+
+// InstallPackage installs a Debian package with apt-get, as root or through
+// password-less sudo, unless found reports it is there already; it says
+// why on stderr first. One lock file keeps the test binaries of one
+// `go test ./...` (separate processes) from running apt-get at the same
+// time, and a package a binary installed while another waited is not
+// installed twice. A fresh machine with no package lists gets them.
+func InstallPackage(pkg string, found func() bool, why string) error {
 	apt, err := exec.LookPath("apt-get")
 	if err != nil {
 		return fmt.Errorf("no apt-get on this machine")
 	}
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "complaintbot-redis-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "complaintbot-apt-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return err
 	}
@@ -93,7 +102,7 @@ func install() error {
 		return err
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if find() != "" {
+	if found() {
 		return nil // another test binary installed it while we waited
 	}
 	var prefix []string
@@ -104,7 +113,7 @@ func install() error {
 		}
 		prefix = []string{sudo, "-n"}
 	}
-	fmt.Fprintln(os.Stderr, "redistest: redis-server is missing; installing Debian's redis-server package with apt-get (the tests start their own throwaway servers)")
+	fmt.Fprintln(os.Stderr, why)
 	runApt := func(args ...string) error {
 		argv := append(append(append([]string{}, prefix...), apt), args...)
 		cmd := exec.Command(argv[0], argv[1:]...)
@@ -115,12 +124,12 @@ func install() error {
 		}
 		return nil
 	}
-	if err := runApt("install", "-y", "-qq", "redis-server"); err != nil {
+	if err := runApt("install", "-y", "-qq", "--no-install-recommends", pkg); err != nil {
 		// A fresh machine may have no package lists yet.
 		if err := runApt("update", "-qq"); err != nil {
 			return err
 		}
-		if err := runApt("install", "-y", "-qq", "redis-server"); err != nil {
+		if err := runApt("install", "-y", "-qq", "--no-install-recommends", pkg); err != nil {
 			return err
 		}
 	}
