@@ -59,7 +59,8 @@ var complaints = []string{
 // throughput ceiling; with 64 always-busy writers, latency is 64 ÷
 // throughput by Little's law); "paced" offers 5,000 messages/s from 64
 // customers and measures each message's latency from when it was due, so
-// stalls count in full.
+// stalls count in full. The "cluster" variants run the same on a
+// three-master Redis Cluster started on this machine.
 //
 //	go test ./bot/ -run '^$' -bench BenchmarkHandleCustomerMessage -benchtime 20000x
 func BenchmarkHandleCustomerMessage(b *testing.B) {
@@ -67,14 +68,23 @@ func BenchmarkHandleCustomerMessage(b *testing.B) {
 		name    string
 		workers int
 		rate    float64 // messages per second offered; 0 = closed loop
+		cluster bool    // a three-master Redis Cluster instead of one server
 	}{
-		{"customers=1/closed", 1, 0},
-		{"customers=64/closed", 64, 0},
-		{"customers=64/paced-5000", 64, 5000},
+		{"customers=1/closed", 1, 0, false},
+		{"customers=64/closed", 64, 0, false},
+		{"customers=64/paced-5000", 64, 5000, false},
+		{"customers=64/closed/cluster", 64, 0, true},
+		{"customers=64/paced-5000/cluster", 64, 5000, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			srv := redistest.Start(b)
-			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 128})
+			var rdb redis.UniversalClient
+			if tc.cluster {
+				c := redistest.StartCluster(b, 3)
+				rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, PoolSize: 128})
+			} else {
+				srv := redistest.Start(b)
+				rdb = redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 128})
+			}
 			defer rdb.Close()
 			rt := &roundTrips{}
 			rdb.AddHook(rt)

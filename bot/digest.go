@@ -23,24 +23,84 @@ const reviewPeriod = 7 * 24 * time.Hour
 // (DIGEST_CRON): open, unclaimed, breaching, oldest, by owner. now is the
 // fire's time: a digest for the same now is posted once, however many
 // replicas (or retries) post it.
+//
+// With a CaseWalker (bot/redisstore is one) it reads the cases a page at a
+// time and keeps only the tallies, so its memory does not grow with the
+// number of open cases.
 func (e *Engine) PostDigest(ctx context.Context, now time.Time) error {
-	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved)
-	if err != nil {
+	d := &digestTally{owners: map[string]int{}, now: now}
+	if err := e.eachCase(ctx, d.add, Open, Claimed, Resolved); err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
-	return e.postTeam(ctx, "digest", now, e.digestText(cases, now))
+	return e.postTeam(ctx, "digest", now, e.digestText(d, now))
+}
+
+// eachCase hands fn every case of the statuses: a page at a time through a
+// CaseWalker, else all at once through Store.Cases.
+func (e *Engine) eachCase(ctx context.Context, fn func(*Case), statuses ...Status) error {
+	if w, ok := e.store.(CaseWalker); ok {
+		return w.EachCase(ctx, statuses, time.Time{}, time.Time{}, func(c *Case) error { fn(c); return nil })
+	}
+	cases, err := e.store.Cases(ctx, statuses...)
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		fn(c)
+	}
+	return nil
+}
+
+// digestTally is what the digest says, counted one case at a time.
+type digestTally struct {
+	now                          time.Time
+	active, unclaimed, breaching int
+	awaiting                     int
+	breach                       []*Case // breaching unclaimed cases, to list by number
+	owners                       map[string]int
+	oldest                       *Case
+}
+
+func (d *digestTally) add(c *Case) {
+	d.active++
+	if d.oldest == nil || c.Opened.Before(d.oldest.Opened) || c.Opened.Equal(d.oldest.Opened) && lessCaseID(c.ID, d.oldest.ID) {
+		d.oldest = c
+	}
+	switch {
+	case c.Status == Open:
+		d.unclaimed++
+		if !c.FirstResponseDue.IsZero() && c.FirstResponseDue.Before(d.now) {
+			d.breaching++
+			d.breach = append(d.breach, &Case{ID: c.ID, Opened: c.Opened})
+		}
+	case c.Status == Resolved:
+		d.awaiting++
+	}
+	if c.Owner != "" {
+		d.owners[c.Owner]++
+	}
+}
+
+// lessCaseID orders case numbers numerically ("9" before "10").
+func lessCaseID(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 // PostReview posts the week's voice of the customer to the team channel
 // (REVIEW_CRON): counts by category and root cause, median time to claim
 // and to resolve, satisfaction average, reopen rate. It covers the seven
 // days before now, and like PostDigest posts once per now.
+// With a CaseWalker it reads the cases a page at a time, keeping only the
+// tallies and the durations of the week.
 func (e *Engine) PostReview(ctx context.Context, now time.Time) error {
-	cases, err := e.store.Cases(ctx)
-	if err != nil {
+	r := e.newReviewTally(now)
+	if err := e.eachCase(ctx, r.add); err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
-	return e.postTeam(ctx, "review", now, e.reviewText(cases, now))
+	return e.postTeam(ctx, "review", now, e.reviewText(r, now))
 }
 
 // postTeam commits one message to the team channel under TeamKey,
@@ -54,32 +114,25 @@ func (e *Engine) postTeam(ctx context.Context, kind string, now time.Time, text 
 }
 
 // digestText words the digest of the active cases at now.
-func (e *Engine) digestText(cases []*Case, now time.Time) string {
+func (e *Engine) digestText(d *digestTally, now time.Time) string {
 	date := now.In(e.cfg.Location).Format("2006-01-02")
-	if len(cases) == 0 {
+	if d.active == 0 {
 		return e.teamSay("time.digest.empty", map[string]any{"Date": date})
 	}
-	var unclaimed, breaching, awaiting int
-	var breach []string
-	owners := map[string]int{}
-	oldest := cases[0]
-	for _, c := range cases {
-		if c.Opened.Before(oldest.Opened) {
-			oldest = c
+	unclaimed, breaching, awaiting, owners, oldest := d.unclaimed, d.breaching, d.awaiting, d.owners, d.oldest
+	// Listed oldest first, as Store.Cases hands them out.
+	slices.SortFunc(d.breach, func(a, b *Case) int {
+		if c := a.Opened.Compare(b.Opened); c != 0 {
+			return c
 		}
-		switch {
-		case c.Status == Open:
-			unclaimed++
-			if !c.FirstResponseDue.IsZero() && c.FirstResponseDue.Before(now) {
-				breaching++
-				breach = append(breach, "#"+c.ID)
-			}
-		case c.Status == Resolved:
-			awaiting++
+		if lessCaseID(a.ID, b.ID) {
+			return -1
 		}
-		if c.Owner != "" {
-			owners[c.Owner]++
-		}
+		return 1
+	})
+	breach := make([]string, len(d.breach))
+	for i, c := range d.breach {
+		breach[i] = "#" + c.ID
 	}
 	names := make([]string, 0, len(owners))
 	for o := range owners {
@@ -103,7 +156,7 @@ func (e *Engine) digestText(cases []*Case, now time.Time) string {
 	}
 	return e.teamSay("time.digest", map[string]any{
 		"Date":        date,
-		"Active":      len(cases),
+		"Active":      d.active,
 		"Unclaimed":   unclaimed,
 		"Breaching":   breaching,
 		"Awaiting":    awaiting,
@@ -115,49 +168,66 @@ func (e *Engine) digestText(cases []*Case, now time.Time) string {
 	})
 }
 
-// reviewText words the review of the seven days before now.
-func (e *Engine) reviewText(cases []*Case, now time.Time) string {
-	from := now.Add(-reviewPeriod)
-	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(now) }
-	var opened, resolved, closed, reopened, scores, scoreSum int
-	var toClaim, toResolve []time.Duration
-	categories, causes := map[string]int{}, map[string]int{}
-	var actions, unhappy []string
-	for _, c := range cases {
-		if in(c.Opened) {
-			opened++
-		}
-		if in(c.ClaimedAt) {
-			toClaim = append(toClaim, c.ClaimedAt.Sub(c.Opened))
-		}
-		if c.Resolution != nil && in(c.ResolvedAt) {
-			resolved++
-			toResolve = append(toResolve, c.ResolvedAt.Sub(c.Opened))
-			categories[c.Resolution.Category]++
-			causes[c.Resolution.Cause]++
-			if c.Reopens > 0 {
-				reopened++
-			}
-		}
-		if c.Status == Closed && in(c.ClosedAt) {
-			closed++
-		}
-		if c.Resolution != nil && c.Resolution.Action != "" && in(c.ResolvedAt) && len(actions) < reviewLines {
-			actions = append(actions, e.teamSay("time.review.action", map[string]any{
-				"ID": c.ID, "Category": e.label("category.", c.Resolution.Category),
-				"Cause": e.label("cause.", c.Resolution.Cause), "Action": c.Resolution.Action,
-			}))
-		}
-		if c.Satisfaction > 0 && in(c.ratedAt()) {
-			scores++
-			scoreSum += c.Satisfaction
-			if c.Satisfaction <= 2 && len(unhappy) < reviewLines {
-				unhappy = append(unhappy, e.teamSay("time.review.unhappy", map[string]any{
-					"ID": c.ID, "Score": c.Satisfaction, "Comment": c.SatisfactionComment, "Owner": e.nameOf(c.Owner),
-				}))
-			}
+// reviewTally is what the review says, counted one case at a time.
+type reviewTally struct {
+	e                                                 *Engine
+	from, now                                         time.Time
+	opened, resolved, closed, reopened, scores, score int
+	toClaim, toResolve                                []time.Duration
+	categories, causes                                map[string]int
+	actions, unhappy                                  []string
+}
+
+func (e *Engine) newReviewTally(now time.Time) *reviewTally {
+	return &reviewTally{e: e, from: now.Add(-reviewPeriod), now: now, categories: map[string]int{}, causes: map[string]int{}}
+}
+
+func (r *reviewTally) in(t time.Time) bool {
+	return !t.IsZero() && !t.Before(r.from) && t.Before(r.now)
+}
+
+func (r *reviewTally) add(c *Case) {
+	e := r.e
+	if r.in(c.Opened) {
+		r.opened++
+	}
+	if r.in(c.ClaimedAt) {
+		r.toClaim = append(r.toClaim, c.ClaimedAt.Sub(c.Opened))
+	}
+	if c.Resolution != nil && r.in(c.ResolvedAt) {
+		r.resolved++
+		r.toResolve = append(r.toResolve, c.ResolvedAt.Sub(c.Opened))
+		r.categories[c.Resolution.Category]++
+		r.causes[c.Resolution.Cause]++
+		if c.Reopens > 0 {
+			r.reopened++
 		}
 	}
+	if c.Status == Closed && r.in(c.ClosedAt) {
+		r.closed++
+	}
+	if c.Resolution != nil && c.Resolution.Action != "" && r.in(c.ResolvedAt) && len(r.actions) < reviewLines {
+		r.actions = append(r.actions, e.teamSay("time.review.action", map[string]any{
+			"ID": c.ID, "Category": e.label("category.", c.Resolution.Category),
+			"Cause": e.label("cause.", c.Resolution.Cause), "Action": c.Resolution.Action,
+		}))
+	}
+	if c.Satisfaction > 0 && r.in(c.ratedAt()) {
+		r.scores++
+		r.score += c.Satisfaction
+		if c.Satisfaction <= 2 && len(r.unhappy) < reviewLines {
+			r.unhappy = append(r.unhappy, e.teamSay("time.review.unhappy", map[string]any{
+				"ID": c.ID, "Score": c.Satisfaction, "Comment": c.SatisfactionComment, "Owner": e.nameOf(c.Owner),
+			}))
+		}
+	}
+}
+
+// reviewText words the review of the seven days before now.
+func (e *Engine) reviewText(r *reviewTally, now time.Time) string {
+	from := r.from
+	opened, resolved, closed, reopened, scores, scoreSum := r.opened, r.resolved, r.closed, r.reopened, r.scores, r.score
+	toClaim, toResolve, categories, causes, actions, unhappy := r.toClaim, r.toResolve, r.categories, r.causes, r.actions, r.unhappy
 	none := e.teamSay("time.review.none", nil)
 	satisfaction, reopen := none, none
 	if scores > 0 {
@@ -258,6 +328,37 @@ type PendingConversationLister interface {
 	PendingConversations(ctx context.Context) ([]string, error)
 }
 
+// WakeUpAuditor is a Store that keeps, beside every commit, an index of
+// what should have a wake-up (the cases whose last commit scheduled one,
+// and the conversations that need one), and can compare it with the
+// wake-ups a page at a time without reading the cases. Reconcile prefers
+// it: a sweep then costs in proportion to what is missing, not to the
+// number of open cases.
+type WakeUpAuditor interface {
+	// MissingWakeUps reads one page starting at cursor ("" for the first)
+	// and returns the case ids and the customer keys of conversations of
+	// that page that have no wake-up, and the cursor of the next page (""
+	// after the last).
+	MissingWakeUps(ctx context.Context, cursor string) (cases, customers []string, next string, err error)
+	// NextSweepPartition returns the partition whose unscheduled cases
+	// this sweep checks: each in turn, across replicas and restarts.
+	NextSweepPartition(ctx context.Context) (int, error)
+	// UnscheduledCases reads one page, from cursor ("" for the first),
+	// of one partition's cases of the given statuses that have no
+	// wake-up and whose last commit scheduled none, decoded, and the
+	// cursor of the next page ("" after the last).
+	UnscheduledCases(ctx context.Context, partition int, cursor string, statuses ...Status) ([]*Case, string, error)
+}
+
+// CaseWalker is a Store that can hand over cases a page at a time, so that
+// a report over every case does not hold them all in memory.
+type CaseWalker interface {
+	// EachCase calls fn with every case of the given statuses (every
+	// status when none is given) opened in [from, to) (zero times leave
+	// that end open), oldest first, and stops at fn's first error.
+	EachCase(ctx context.Context, statuses []Status, from, to time.Time, fn func(*Case) error) error
+}
+
 // reconcileGrace is how overdue a case's wake-up (Case.Wake) must be before
 // Reconcile, without a WakeUpReader, takes it for lost: longer than a
 // wake-up can stay claimed while a replica handles it (the scheduler's
@@ -274,7 +375,14 @@ const reconcileGrace = 2 * time.Minute
 //
 // Conversations in intake (or with messages to acknowledge) are checked
 // too, when the store keeps an index of them (PendingConversationLister).
+//
+// With a WakeUpAuditor (bot/redisstore is one) it reads no case it does not
+// repair: it pages through the store's index of what should have a
+// wake-up and repairs what the store says is missing.
 func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
+	if a, ok := e.store.(WakeUpAuditor); ok {
+		return e.reconcileIndexed(ctx, a, now)
+	}
 	cases, err := e.store.Cases(ctx, Open, Claimed, Resolved, Confirmed)
 	if err != nil {
 		return 0, fmt.Errorf("reconcile: %w", err)
@@ -315,6 +423,73 @@ func (e *Engine) Reconcile(ctx context.Context, now time.Time) (int, error) {
 		errs = append(errs, err)
 	}
 	return n + m, errors.Join(errs...)
+}
+
+// reconcileIndexed is Reconcile through the store's index of what should
+// have a wake-up, a page at a time. Besides what the index says is missing,
+// each sweep checks one partition, each in turn, for cases whose last
+// commit scheduled no wake-up but for which the policy has something to do
+// (a writer that forgot the wake-up): those cases are read, a page of 500
+// at a time, and with 16 partitions and a sweep a minute every case is
+// checked every 16 minutes.
+func (e *Engine) reconcileIndexed(ctx context.Context, a WakeUpAuditor, now time.Time) (int, error) {
+	var n int
+	var errs []error
+	p := e.policy()
+	if part, err := a.NextSweepPartition(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("reconcile: %w", err))
+	} else {
+		for cursor := ""; ; {
+			cases, next, err := a.UnscheduledCases(ctx, part, cursor, Open, Claimed, Resolved, Confirmed)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("reconcile: %w", err))
+				break
+			}
+			for _, c := range cases {
+				if p.next(c, now).IsZero() {
+					continue
+				}
+				if err := e.rescheduleCase(ctx, c); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				n++
+			}
+			if next == "" || ctx.Err() != nil {
+				break
+			}
+			cursor = next
+		}
+	}
+	cursor := ""
+	for {
+		cases, customers, next, err := a.MissingWakeUps(ctx, cursor)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reconcile: %w", err))
+			break
+		}
+		for _, id := range cases {
+			if err := e.rescheduleCase(ctx, &Case{ID: id}); err != nil {
+				if ErrorCode(err) != ENOTFOUND {
+					errs = append(errs, err)
+				}
+				continue
+			}
+			n++
+		}
+		for _, c := range customers {
+			if err := e.Wake(ctx, ConvWakeUp(c), now); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			n++
+		}
+		if next == "" || ctx.Err() != nil {
+			break
+		}
+		cursor = next
+	}
+	return n, errors.Join(errs...)
 }
 
 // reconcileConversations repairs conversations in intake (or with messages

@@ -48,14 +48,16 @@ func (c *clock) Add(d time.Duration) time.Time {
 
 // harness is one bot over a real redis-server, with a test clock.
 type harness struct {
-	t     *testing.T
-	ctx   context.Context
-	srv   *redistest.Server
-	rdb   *redis.Client
-	store *redisstore.Store
-	eng   *bot.Engine
-	clock *clock
-	cfg   bot.Config
+	t   *testing.T
+	ctx context.Context
+	srv *redistest.Server // nil on a cluster
+	rdb redis.UniversalClient
+	// connect opens another client to the same Redis (a replica's own).
+	connect func() redis.UniversalClient
+	store   *redisstore.Store
+	eng     *bot.Engine
+	clock   *clock
+	cfg     bot.Config
 	// log is everything outbox() ever read, in order.
 	log []bot.Outbound
 }
@@ -73,7 +75,44 @@ func newHarness(t *testing.T, cfg bot.Config) *harness {
 	}
 	h := &harness{t: t, ctx: context.Background(), clock: &clock{t: start}, cfg: cfg}
 	h.srv = redistest.Start(t)
-	h.rdb = h.srv.Client(t)
+	h.connect = func() redis.UniversalClient { return h.srv.Client(t) }
+	h.rdb = h.connect()
+	h.restart()
+	return h
+}
+
+// harnesses are the Redis deployments the engine's main tests run on.
+var harnesses = []struct {
+	name  string
+	start func(*testing.T, bot.Config) *harness
+}{
+	{"server", newHarness},
+	{"cluster", newClusterHarness},
+}
+
+// newClusterHarness is newHarness on a Redis Cluster of three masters
+// started for the test.
+func newClusterHarness(t *testing.T, cfg bot.Config) *harness {
+	t.Helper()
+	c := redistest.StartCluster(t, 3)
+	h := newHarnessOn(t, cfg, func() redis.UniversalClient { return c.Client(t) })
+	return h
+}
+
+// newHarnessOn is newHarness on the Redis connect reaches.
+func newHarnessOn(t *testing.T, cfg bot.Config, connect func() redis.UniversalClient) *harness {
+	t.Helper()
+	if cfg.Location == nil {
+		cfg.Location = shanghai
+	}
+	if len(cfg.Staff) == 0 {
+		cfg.Staff = []string{"alice", "bob", "carol"}
+	}
+	if len(cfg.Supervisors) == 0 {
+		cfg.Supervisors = []string{"sue"}
+	}
+	h := &harness{t: t, ctx: context.Background(), clock: &clock{t: start}, cfg: cfg, connect: connect}
+	h.rdb = connect()
 	h.restart()
 	return h
 }
@@ -87,7 +126,7 @@ func (h *harness) restart() {
 
 // replica returns another engine over the same Redis: a second replica.
 func (h *harness) replica() *bot.Engine {
-	return bot.NewEngine(redisstore.New(h.srv.Client(h.t), redisstore.Options{}), h.cfg, bot.WithClock(h.clock.Now))
+	return bot.NewEngine(redisstore.New(h.connect(), redisstore.Options{}), h.cfg, bot.WithClock(h.clock.Now))
 }
 
 func (h *harness) send(customer, text string, atts ...bot.Attachment) bot.Receipt {
@@ -235,4 +274,41 @@ func (h *harness) finishIntake(customer string) *bot.CaseView {
 	}
 	h.t.Fatalf("intake of %s did not end", customer)
 	return nil
+}
+
+// outboxLen counts the messages in every partition's outbox stream of the
+// channel (default prefix).
+func outboxLen(tb testing.TB, rdb redis.UniversalClient, channel string) int64 {
+	tb.Helper()
+	n, _ := outboxPending(tb, rdb, channel)
+	return n
+}
+
+// outboxPending counts the messages in the channel's outbox streams, and
+// the summary of those read and not acknowledged (count and per consumer).
+func outboxPending(tb testing.TB, rdb redis.UniversalClient, channel string) (int64, *redis.XPending) {
+	tb.Helper()
+	ctx := context.Background()
+	keys, err := rdb.Keys(ctx, "cb:{*}:outbox:"+channel).Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var n int64
+	sum := &redis.XPending{Consumers: map[string]int64{}}
+	for _, k := range keys {
+		l, err := rdb.XLen(ctx, k).Result()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += l
+		p, err := rdb.XPending(ctx, k, "senders").Result()
+		if err != nil {
+			continue // no group yet
+		}
+		sum.Count += p.Count
+		for c, v := range p.Consumers {
+			sum.Consumers[c] += v
+		}
+	}
+	return n, sum
 }

@@ -93,7 +93,11 @@ func TestInboxSurvivesARedisOutage(t *testing.T) {
 	defer in.Stop(context.Background())
 	srv.Restart(t, "--appendonly", "yes", "--appendfsync", "always")
 	waitFor(t, 10*time.Second, "the message accepted before the outage", func() bool {
-		raw, err := rdb.HGet(ctx, "cb:{c:web:amy}:h", "conv").Result()
+		keys, _ := rdb.Keys(ctx, "cb:{*}:c:{web:amy}:h").Result()
+		if len(keys) != 1 {
+			return false
+		}
+		raw, err := rdb.HGet(ctx, keys[0], "conv").Result()
 		return err == nil && strings.Contains(raw, "hello?")
 	})
 	waitFor(t, 5*time.Second, "the inbox to empty", func() bool {

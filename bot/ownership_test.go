@@ -52,11 +52,17 @@ func texts(out []bot.Outbound) string {
 }
 
 func TestClaimRaceAcrossReplicas(t *testing.T) {
+	for _, b := range harnesses {
+		t.Run(b.name, func(t *testing.T) { testClaimRace(t, b.start) })
+	}
+}
+
+func testClaimRace(t *testing.T, newH func(*testing.T, bot.Config) *harness) {
 	var staff []string
 	for i := range 50 {
 		staff = append(staff, fmt.Sprintf("s%02d", i))
 	}
-	h := newHarness(t, bot.Config{Staff: staff})
+	h := newH(t, bot.Config{Staff: staff})
 	c := h.confirmIntake("amy", "zh")
 	h.outbox()
 
@@ -434,25 +440,30 @@ func TestClosingMessageTellsTheRealTimeAfterHours(t *testing.T) {
 }
 
 func TestReconcileRepairsAConversationsLostWakeUp(t *testing.T) {
-	h := newHarness(t, bot.Config{})
-	key := h.store.Options().WakeUpKey
+	for _, b := range harnesses {
+		t.Run(b.name, func(t *testing.T) { testReconcileConversation(t, b.start(t, bot.Config{})) })
+	}
+}
+
+func testReconcileConversation(t *testing.T, h *harness) {
+	w := scheduler.NewWakeUps(h.rdb, h.store.WakeUpKeys()...)
 	name := bot.ConvWakeUp("web:amy")
 	h.turn("amy", "我买的吹风机用了一次就坏了!!")
-	due, err := h.rdb.ZScore(h.ctx, key, name).Result()
-	if err != nil {
+	due, ok, err := w.Due(h.ctx, name)
+	if err != nil || !ok {
 		t.Fatalf("no wake-up for the intake: %v", err)
 	}
 	if got, _ := h.store.PendingConversations(h.ctx); !slices.Contains(got, "web:amy") {
 		t.Fatalf("pending conversations %v lack web:amy", got)
 	}
-	if err := h.rdb.ZRem(h.ctx, key, name).Err(); err != nil {
+	if err := w.Clear(h.ctx, name); err != nil {
 		t.Fatal(err)
 	}
 	n, err := h.eng.Reconcile(h.ctx, h.clock.Now())
 	if err != nil || n != 1 {
 		t.Fatalf("Reconcile repaired %d (%v), want 1", n, err)
 	}
-	if again, err := h.rdb.ZScore(h.ctx, key, name).Result(); err != nil || again != due {
+	if again, _, err := w.Due(h.ctx, name); err != nil || !again.Equal(due) {
 		t.Fatalf("wake-up after the repair: %v (%v), want %v as before", again, err, due)
 	}
 	if n, err := h.eng.Reconcile(h.ctx, h.clock.Now()); err != nil || n != 0 {

@@ -73,7 +73,8 @@ type Sender struct {
 	// commit that queued the message.
 	GiveUpAfter time.Duration
 	// LeaseTTL is how long this sender keeps the channel once it stops
-	// renewing (default 10 s). It renews every LeaseTTL/3, stops
+	// renewing (default 4 s, so that a replica that died holding the
+	// channel is replaced within about 4.5 s). It renews every LeaseTTL/3, stops
 	// delivering when it has not renewed for 2/3 of it, and, while another
 	// holds the lease, asks for it every LeaseTTL/10.
 	LeaseTTL time.Duration
@@ -103,7 +104,7 @@ const (
 	DefaultSenderBackoff     = 500 * time.Millisecond
 	DefaultSenderMaxBackoff  = 30 * time.Second
 	DefaultSenderGiveUpAfter = 24 * time.Hour
-	DefaultSenderLeaseTTL    = 10 * time.Second
+	DefaultSenderLeaseTTL    = 4 * time.Second
 	DefaultSenderMaxInFlight = 10_000
 	DefaultSenderConcurrency = 32
 	DefaultSenderAttempt     = time.Minute

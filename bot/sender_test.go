@@ -349,7 +349,7 @@ func TestOrderHoldsAcrossRetries(t *testing.T) {
 			t.Errorf("%s tried %d times, want %d", id, n, want)
 		}
 	}
-	if n, _ := e.rdb.XLen(e.ctx, "cb:outbox:fake").Result(); n != 0 {
+	if n := outboxLen(t, e.rdb, "fake"); n != 0 {
 		t.Errorf("%d messages left in the outbox", n)
 	}
 }
@@ -644,11 +644,10 @@ func TestKilledSendersMessagesAreDeliveredByAnother(t *testing.T) {
 	})
 	// y1 is acknowledged; x1..x3 are read by c and pending.
 	awaitCond(t, 10*time.Second, "y1's acknowledgement", func() bool {
-		n, err := e.rdb.XLen(e.ctx, "cb:outbox:fake").Result()
-		return err == nil && n == 3
+		return outboxLen(t, e.rdb, "fake") == 3
 	})
-	if p, err := e.rdb.XPending(e.ctx, "cb:outbox:fake", "senders").Result(); err != nil || p.Count != 3 || p.Consumers["c"] != 3 {
-		t.Fatalf("pending %+v, %v; want x1..x3 held by c", p, err)
+	if _, p := outboxPending(t, e.rdb, "fake"); p.Count != 3 || p.Consumers["c"] != 3 {
+		t.Fatalf("pending %+v; want x1..x3 held by c", p)
 	}
 
 	fastSender(t, redisstore.New(e.srv.Client(t), redisstore.Options{}), "d", pd, func(s *bot.Sender) { s.LeaseTTL = ttl })
@@ -662,8 +661,7 @@ func TestKilledSendersMessagesAreDeliveredByAnother(t *testing.T) {
 		t.Errorf("c delivered %d of x although it hung", len(got))
 	}
 	awaitCond(t, 5*time.Second, "the outbox to empty", func() bool {
-		n, err := e.rdb.XLen(e.ctx, "cb:outbox:fake").Result()
-		return err == nil && n == 0
+		return outboxLen(t, e.rdb, "fake") == 0
 	})
 	if got := pd.accepted(""); len(got) != 3 {
 		t.Errorf("d delivered %d messages, want only the 3 c left (y1 was acknowledged): %v", len(got), pd.acceptedIDs(""))

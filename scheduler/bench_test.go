@@ -14,7 +14,7 @@ import (
 
 // BenchmarkWakeUps holds 100,000 pending wake-ups in Redis, 10,000 of which
 // fall due at the same instant, and measures one Runner with default
-// settings (1 s tick, 32 workers, 30 s lease) whose handler does nothing.
+// settings (1 s tick, 32 workers, 4 s lease) whose handler does nothing.
 // Run it with -benchtime=1x; each iteration takes a few seconds of wall
 // time, most of it waiting for the wake-ups to fall due.
 //
@@ -32,12 +32,17 @@ import (
 //	handled/s       10,000 divided by the time from the first to the last handled
 //	B/pending       Redis used_memory growth per pending wake-up (SeenAhead)
 //	B/pending-zset  MEMORY USAGE of the set per pending wake-up (SeenAhead)
+//
+// The Partitions16 variants spread the same wake-ups over 16 keys, as
+// bot/redisstore lays them out, the Runner claiming from every one.
 func BenchmarkWakeUps(b *testing.B) {
-	b.Run("SeenAhead", func(b *testing.B) { benchWakeUps(b, true) })
-	b.Run("WrittenWhenDue", func(b *testing.B) { benchWakeUps(b, false) })
+	b.Run("SeenAhead", func(b *testing.B) { benchWakeUps(b, true, 1) })
+	b.Run("WrittenWhenDue", func(b *testing.B) { benchWakeUps(b, false, 1) })
+	b.Run("SeenAhead/Partitions16", func(b *testing.B) { benchWakeUps(b, true, 16) })
+	b.Run("WrittenWhenDue/Partitions16", func(b *testing.B) { benchWakeUps(b, false, 16) })
 }
 
-func benchWakeUps(b *testing.B, ahead bool) {
+func benchWakeUps(b *testing.B, ahead bool, parts int) {
 	const pending, due = 100_000, 10_000
 	ctx := context.Background()
 	srv := redistest.Start(b)
@@ -45,7 +50,7 @@ func benchWakeUps(b *testing.B, ahead bool) {
 	write := func(w *scheduler.WakeUps, from, to int, at func(n int) time.Time) {
 		pipe := rdb.Pipeline()
 		for n := from; n < to; n++ {
-			pipe.ZAdd(ctx, w.Key(), redisZ(at(n), fmt.Sprintf("case:%06d", n)))
+			pipe.ZAdd(ctx, w.Keys()[n%parts], redisZ(at(n), fmt.Sprintf("case:%06d", n)))
 			if n%1000 == 999 {
 				if _, err := pipe.Exec(ctx); err != nil {
 					b.Fatal(err)
@@ -61,7 +66,14 @@ func benchWakeUps(b *testing.B, ahead bool) {
 		if err := rdb.FlushAll(ctx).Err(); err != nil {
 			b.Fatal(err)
 		}
-		w := scheduler.NewWakeUps(rdb, "wake")
+		keys := []string{"wake"}
+		if parts > 1 {
+			keys = nil
+			for p := 0; p < parts; p++ {
+				keys = append(keys, fmt.Sprintf("wake:{%d}", p))
+			}
+		}
+		w := scheduler.NewWakeUps(rdb, keys...)
 		before := redistest.UsedMemory(b, rdb)
 		at := redisNow(b, rdb).Add(2 * time.Second).Truncate(time.Second)
 		later := at.Add(time.Hour)
@@ -73,11 +85,13 @@ func benchWakeUps(b *testing.B, ahead bool) {
 				return later
 			})
 			memPer += float64(redistest.UsedMemory(b, rdb)-before) / pending
-			usage, err := rdb.MemoryUsage(ctx, w.Key(), 0).Result()
-			if err != nil {
-				b.Fatal(err)
+			for _, k := range w.Keys() {
+				usage, err := rdb.MemoryUsage(ctx, k, 0).Result()
+				if err != nil {
+					b.Fatal(err)
+				}
+				zsetPer += float64(usage) / pending
 			}
-			zsetPer += float64(usage) / pending
 		} else {
 			write(w, due, pending, func(int) time.Time { return later })
 		}

@@ -38,8 +38,10 @@ const (
 	// DefaultTick is how often a Runner looks for due wake-ups.
 	DefaultTick = time.Second
 	// DefaultLease is how long a claimed wake-up stays leased to the
-	// replica that claimed it.
-	DefaultLease = 30 * time.Second
+	// replica that claimed it; the Runner renews it every third of it while
+	// the handler runs, so a dead replica's wake-ups are taken over about
+	// one lease plus a tick after it died.
+	DefaultLease = 4 * time.Second
 	// DefaultConcurrency is how many handlers a Runner runs at once.
 	DefaultConcurrency = 32
 	// DefaultBatch is the most wake-ups a Runner claims in one Claim.
@@ -112,7 +114,7 @@ func WithTick(d time.Duration) Option { return func(o *options) { o.tick = d } }
 // WithLease sets how long a wake-up claimed by a Runner stays leased: the
 // handler's context ends when the lease does, and if the replica dies the
 // wake-up is claimed again once the lease has run out. The default is
-// DefaultLease (30 s).
+// DefaultLease (4 s).
 func WithLease(d time.Duration) Option { return func(o *options) { o.lease = d } }
 
 // WithConcurrency sets how many handlers a Runner runs at once. The default

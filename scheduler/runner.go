@@ -18,6 +18,12 @@ import (
 // returning any other error, or panicking, leaves it leased so that it is
 // tried again when the lease runs out. ctx ends when the lease does.
 //
+// While the handler runs, the Runner renews the wake-up's lease every third
+// of WithLease, so a slow handler keeps its wake-up and a dead replica's
+// wake-ups are taken over one lease (plus a tick) after it stopped
+// renewing. ctx ends when the lease does: when renewals have failed for a
+// whole lease (Redis unreachable), since another replica may then claim it.
+//
 // A handler may run more than once for one due time, and, if the wake-up is
 // rescheduled to a time before its lease ends, twice at once on different
 // replicas. It must re-read the state it acts on.
@@ -40,9 +46,10 @@ type Runner struct {
 	h     Handler
 	o     options
 	held  chan struct{} // one token per claimed, unfinished wake-up
-	work  chan job      // claimed wake-ups waiting for a worker
+	work  chan *job     // claimed wake-ups waiting for a worker
 	kick  chan struct{} // asks the claim loop to look for due wake-ups
 	acks  *acker
+	renew *renewer
 	cron  *cron.Cron
 	ctx   context.Context // handlers' parent; cancelled when Stop gives up waiting
 	abort context.CancelFunc
@@ -62,10 +69,17 @@ type Runner struct {
 	finished chan struct{} // closed when everything has returned
 }
 
-// job is a claimed wake-up and the time its lease ends on the injected clock.
+// job is a claimed wake-up, held (and its lease renewed) from its claim
+// until its handler returns. c.Lease moves with each renewal; the renewer's
+// lock guards it.
 type job struct {
-	c        Claimed
-	deadline time.Time
+	c      Claimed
+	ctx    context.Context // the handler's; ends with the lease
+	cancel context.CancelFunc
+	timer  *time.Timer // cancels ctx when the lease ends
+	since  time.Time   // the claim, on the Runner's clock
+	name   string      // c.Name and c.Due, for the handler without the lock
+	due    time.Time
 }
 
 // NewRunner returns a Runner that hands the due wake-ups of w to h. It reads
@@ -82,7 +96,7 @@ func NewRunner(w *WakeUps, h Handler, opts ...Option) *Runner {
 		h:        h,
 		o:        o,
 		held:     make(chan struct{}, 2*o.concurrency),
-		work:     make(chan job, 2*o.concurrency),
+		work:     make(chan *job, 2*o.concurrency),
 		kick:     make(chan struct{}, 1),
 		ctx:      ctx,
 		abort:    abort,
@@ -91,6 +105,7 @@ func NewRunner(w *WakeUps, h Handler, opts ...Option) *Runner {
 		finished: make(chan struct{}),
 	}
 	r.acks = newAcker(w, o.logger, 2*o.concurrency)
+	r.renew = newRenewer(w, o.logger, o.lease, o.clock)
 	log := cronLogger{o.logger}
 	r.cron = cron.New(
 		cron.WithLogger(log),
@@ -121,6 +136,7 @@ func (r *Runner) Start() {
 	}
 	r.started = true
 	r.acks.start()
+	r.renew.start(r.ctx)
 	r.workers.Add(r.o.concurrency)
 	for i := 0; i < r.o.concurrency; i++ {
 		go r.worker()
@@ -155,6 +171,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 			<-r.loopDone
 			close(r.work)
 			r.workers.Wait()
+			r.renew.stop()
 			r.acks.stop()
 			close(r.finished)
 		}()
@@ -231,7 +248,11 @@ func (r *Runner) loop() {
 // drain claims due wake-ups and queues them for the workers until a claim
 // comes back short. It claims only as many as it has room for, waiting for
 // room when the workers are all busy.
+//
+// The first claim of a drain asks every key; the following ones only the
+// keys that gave all they were asked for, since the others had no more due.
 func (r *Runner) drain() {
+	var from []string
 	for {
 		select {
 		case r.held <- struct{}{}:
@@ -249,7 +270,7 @@ func (r *Runner) drain() {
 			}
 		}
 		start := r.o.clock.Now()
-		cs, seen, err := r.w.claim(r.ctx, n, r.o.lease)
+		cs, seen, err := r.w.claim(r.ctx, n, r.o.lease, from)
 		r.looks.Add(1)
 		for i := len(cs); i < n; i++ {
 			<-r.held
@@ -264,11 +285,11 @@ func (r *Runner) drain() {
 		}
 		// The lease began no earlier than start, so ending handlers at
 		// start+lease ends them before another replica can claim again.
-		deadline := start.Add(r.o.lease)
 		for _, c := range cs {
-			r.work <- job{c: c, deadline: deadline} // room was taken above
+			r.work <- r.renew.hold(r.ctx, c, start) // room was taken above
 		}
-		if len(cs) < n {
+		from = seen.full
+		if !seen.more {
 			if seen.ok {
 				if d := seen.next.Sub(seen.now); d < r.o.tick {
 					r.wakeAfter(d)
@@ -289,33 +310,31 @@ func (r *Runner) worker() {
 }
 
 // handle runs the handler for one claimed wake-up and queues its Done.
-func (r *Runner) handle(j job) {
+func (r *Runner) handle(j *job) {
 	if r.ctx.Err() != nil {
+		r.renew.release(j)
 		return // Stop gave up waiting: leave the wake-up to its lease.
 	}
-	// The deadline is on the injected clock; the context's timer runs on
-	// real time, so hand it the time left.
-	ctx, cancel := context.WithTimeout(r.ctx, j.deadline.Sub(r.o.clock.Now()))
-	defer cancel()
-	err := r.call(ctx, j.c)
+	err := r.call(j.ctx, j.name, j.due)
+	c := r.renew.release(j) // the lease as last renewed
 	var again Reschedule
 	if errors.As(err, &again) {
-		j.c.Next, err = again.At, nil
+		c.Next, err = again.At, nil
 	}
 	if err != nil {
 		r.o.logger.Error("scheduler: wake-up handler failed; retrying when the lease ends",
-			"key", r.w.Key(), "name", j.c.Name, "due", j.c.Due, "lease_until", time.UnixMilli(j.c.Lease), "err", err)
+			"key", c.Key, "name", c.Name, "due", c.Due, "lease_until", time.UnixMilli(c.Lease), "err", err)
 		return
 	}
-	r.acks.add(j.c)
+	r.acks.add(c)
 }
 
 // call runs the handler, turning a panic into an error.
-func (r *Runner) call(ctx context.Context, c Claimed) (err error) {
+func (r *Runner) call(ctx context.Context, name string, due time.Time) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("handler panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return r.h(ctx, c.Name, c.Due)
+	return r.h(ctx, name, due)
 }

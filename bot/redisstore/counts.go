@@ -18,19 +18,24 @@ type Counts struct {
 }
 
 // Counts reads the number of cases by status and the outbox and
-// dead-letter lengths of channels, in one round trip (SCARD/ZCARD and
-// XLEN, all O(1)).
+// dead-letter lengths of channels, in one round trip (ZCARD and XLEN of
+// every partition, all O(1)).
 func (s *Store) Counts(ctx context.Context, channels []string) (Counts, error) {
 	c := Counts{ByStatus: map[bot.Status]int64{}, Outbox: map[string]int64{}, Dead: map[string]int64{}}
-	status := make([]*redis.IntCmd, len(bot.Statuses))
-	outbox := make([]*redis.IntCmd, len(channels))
+	parts := s.opts.Partitions
+	status := make([]*redis.IntCmd, len(bot.Statuses)*parts)
+	outbox := make([]*redis.IntCmd, len(channels)*parts)
 	dead := make([]*redis.IntCmd, len(channels))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i := range bot.Statuses {
-			status[i] = p.ZCard(ctx, s.statusKeys[i])
+			for n := 0; n < parts; n++ {
+				status[i*parts+n] = p.ZCard(ctx, s.statusKey(n, i))
+			}
 		}
 		for i, ch := range channels {
-			outbox[i] = p.XLen(ctx, s.outboxKey(ch))
+			for n := 0; n < parts; n++ {
+				outbox[i*parts+n] = p.XLen(ctx, s.outboxKey(n, ch))
+			}
 			dead[i] = p.XLen(ctx, s.deadKey(ch))
 		}
 		return nil
@@ -39,10 +44,15 @@ func (s *Store) Counts(ctx context.Context, channels []string) (Counts, error) {
 		return c, internalError("redisstore.Counts", err)
 	}
 	for i, st := range bot.Statuses {
-		c.ByStatus[st] = status[i].Val()
+		for n := 0; n < parts; n++ {
+			c.ByStatus[st] += status[i*parts+n].Val()
+		}
 	}
 	for i, ch := range channels {
-		c.Outbox[ch], c.Dead[ch] = outbox[i].Val(), dead[i].Val()
+		for n := 0; n < parts; n++ {
+			c.Outbox[ch] += outbox[i*parts+n].Val()
+		}
+		c.Dead[ch] = dead[i].Val()
 	}
 	return c, nil
 }

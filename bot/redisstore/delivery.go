@@ -42,15 +42,19 @@ func (s *Store) Address(ctx context.Context, customer, platform string) (string,
 	return v, nil
 }
 
-// Delivered records a delivery in one round trip (a MULTI/EXEC): the
-// platform's reference under the message's Ref, the reverse index from
-// the reference to the message's case (for messages to the team and to
-// staff: those are what a thread reply or a click can point at), and the
-// acknowledgement of the message in the outbox.
+// Delivered records a delivery: the platform's reference under the
+// message's Ref, the reverse index from the reference to the message's
+// case (for messages to the team and to staff: those are what a thread
+// reply or a click can point at), and the acknowledgement of the message
+// in the outbox. On one server or Sentinel that is one round trip (a
+// MULTI/EXEC). On Redis Cluster the references and the outbox are in
+// different slots, so the references are written first and the
+// acknowledgement second (two round trips): a crash between them
+// re-delivers the message, which adapters de-duplicate, and never loses a
+// reference.
 func (s *Store) Delivered(ctx context.Context, channel string, it bot.OutboxItem, platformRef string) error {
 	m := it.Message
-	stream := s.outboxKey(channel)
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	refs := func(p redis.Pipeliner) {
 		if platformRef != "" {
 			if m.Ref != "" {
 				p.HSet(ctx, s.refsKey(channel), m.Ref, platformRef)
@@ -59,12 +63,23 @@ func (s *Store) Delivered(ctx context.Context, channel string, it bot.OutboxItem
 				p.Set(ctx, s.refCaseKey(channel, platformRef), c, RefTTL)
 			}
 		}
-		if it.StreamID != "" {
-			p.XAck(ctx, stream, senders, it.StreamID)
-			p.XDel(ctx, stream, it.StreamID)
+	}
+	n, id, ok := s.splitOutboxID(it.StreamID)
+	ack := func(p redis.Pipeliner) {
+		if ok {
+			stream := s.outboxKey(n, channel)
+			p.XAck(ctx, stream, senders, id)
+			p.XDel(ctx, stream, id)
 		}
-		return nil
-	})
+	}
+	var err error
+	if s.cluster {
+		if _, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error { refs(p); return nil }); err == nil {
+			_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error { ack(p); return nil })
+		}
+	} else {
+		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error { refs(p); ack(p); return nil })
+	}
 	if err != nil {
 		return internalError("redisstore.Delivered", err)
 	}
@@ -90,22 +105,34 @@ func (s *Store) CaseOfRef(ctx context.Context, channel, platformRef string) (str
 // DeadLetter moves a message from the channel's outbox to its dead-letter
 // stream (<p>:dead:<channel>, fields m = JSON bot.Outbound, reason, at =
 // Unix ms), in one round trip (a MULTI/EXEC), so it is in exactly one of
-// the two afterwards.
+// the two afterwards; on Redis Cluster in two (see Delivered), so that a
+// crash between them leaves it in both.
 func (s *Store) DeadLetter(ctx context.Context, channel string, it bot.OutboxItem, reason string) error {
 	b, err := json.Marshal(it.Message)
 	if err != nil {
 		return internalError("redisstore.DeadLetter", err)
 	}
-	stream := s.outboxKey(channel)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	n, id, ok := s.splitOutboxID(it.StreamID)
+	add := func(p redis.Pipeliner) {
 		p.XAdd(ctx, &redis.XAddArgs{Stream: s.deadKey(channel), MaxLen: deadLetterCap, Approx: true,
 			Values: []any{"m", string(b), "reason", reason, "at", strconv.FormatInt(time.Now().UnixMilli(), 10)}})
-		if it.StreamID != "" {
-			p.XAck(ctx, stream, senders, it.StreamID)
-			p.XDel(ctx, stream, it.StreamID)
+	}
+	ack := func(p redis.Pipeliner) {
+		if ok {
+			stream := s.outboxKey(n, channel)
+			p.XAck(ctx, stream, senders, id)
+			p.XDel(ctx, stream, id)
 		}
-		return nil
-	})
+	}
+	if s.cluster {
+		// Two slots: the dead letter first, so a crash between the two
+		// dead-letters the message twice rather than losing it.
+		if _, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error { add(p); return nil }); err == nil {
+			_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error { ack(p); return nil })
+		}
+	} else {
+		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error { add(p); ack(p); return nil })
+	}
 	if err != nil {
 		return internalError("redisstore.DeadLetter", err)
 	}

@@ -24,16 +24,22 @@ func queueTo(t testing.TB, s *Store, customer string, out ...bot.Outbound) []bot
 func outboxLeft(t testing.TB, s *Store, rdb redis.UniversalClient, channel string) (stream, pending int64) {
 	t.Helper()
 	ctx := ctxT(t)
-	key := s.outboxKey(channel)
-	n, err := rdb.XLen(ctx, key).Result()
-	if err != nil {
-		t.Fatal(err)
+	for _, key := range s.outboxStreams(channel) {
+		n, err := rdb.XLen(ctx, key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream += n
+		if n == 0 {
+			continue
+		}
+		p, err := rdb.XPending(ctx, key, senders).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending += p.Count
 	}
-	p, err := rdb.XPending(ctx, key, senders).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n, p.Count
+	return stream, pending
 }
 
 func TestAddress(t *testing.T) {

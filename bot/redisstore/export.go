@@ -10,13 +10,15 @@ import (
 	"github.com/complaintbot/complaintbot/bot"
 )
 
-// ExportPage is how many cases EachCase reads per round trip and status.
+// ExportPage is how many cases EachCase reads per round trip, status and
+// partition.
 const ExportPage = 500
 
 // EachCase calls fn with every case of the given statuses (every status
 // when none is given) opened in [from, to) (zero times leave that end
 // open), oldest first (by Opened, then by number), stopping at fn's first
-// error. It streams: it holds at most ExportPage case ids per status and
+// error. It merges the status sets of every partition. It streams: it holds
+// at most ExportPage case ids per status and partition and
 // one page of cases at a time, so its memory does not grow with the number
 // of cases. A case whose status changes during the walk may be seen twice
 // or not at all, as with any scan of a live index.
@@ -44,7 +46,9 @@ func (s *Store) EachCase(ctx context.Context, statuses []bot.Status, from, to ti
 		if !ok {
 			return bot.Errorf(bot.EINVALID, op, "unknown status %q", st)
 		}
-		curs = append(curs, &cursor{key: s.statusKeys[i]})
+		for n := 0; n < s.opts.Partitions; n++ {
+			curs = append(curs, &cursor{key: s.statusKey(n, i)})
+		}
 	}
 	fill := func(c *cursor) error {
 		if c.done || len(c.buf) > 0 {
@@ -97,6 +101,8 @@ func (s *Store) EachCase(ctx context.Context, statuses []bot.Status, from, to ti
 		}
 	}
 }
+
+var _ bot.CaseWalker = (*Store)(nil)
 
 func less(a, b redis.Z) bool {
 	if a.Score != b.Score {

@@ -47,7 +47,7 @@ func TestPendingWakeUps(t *testing.T) {
 		ctx := context.Background()
 		s := New(rdb, Options{})
 		due := time.UnixMilli(time.Now().Add(time.Hour).UnixMilli())
-		if err := rdb.ZAdd(ctx, s.Options().WakeUpKey, redis.Z{Member: "case:1", Score: float64(due.UnixMilli())}).Err(); err != nil {
+		if err := rdb.ZAdd(ctx, s.WakeUpKeys()[3], redis.Z{Member: "case:1", Score: float64(due.UnixMilli())}).Err(); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.PendingWakeUps(ctx, "case:1", "case:2")

@@ -54,11 +54,8 @@ func TestOutbox(t *testing.T) {
 			if err := s.AckOutbox(ctx, "web", streamIDs(items)...); err != nil {
 				t.Fatal(err)
 			}
-			if n, _ := rdb.XLen(ctx, "order:outbox:web").Result(); n != 0 {
-				t.Errorf("%d messages left in the stream after ack", n)
-			}
-			if p, _ := rdb.XPending(ctx, "order:outbox:web", senders).Result(); p.Count != 0 {
-				t.Errorf("%d messages pending after ack", p.Count)
+			if n, p := outboxLeft(t, s, rdb, "web"); n != 0 || p != 0 {
+				t.Errorf("%d messages left in the stream after ack, %d pending", n, p)
 			}
 			if err := s.AckOutbox(ctx, "web", streamIDs(items)...); err != nil {
 				t.Errorf("second ack: %v", err)
@@ -110,7 +107,7 @@ func TestOutbox(t *testing.T) {
 			if err := s.AckOutbox(ctx, "web", streamIDs(got)...); err != nil {
 				t.Fatal(err)
 			}
-			if n, _ := rdb.XLen(ctx, "claim:outbox:web").Result(); n != 0 {
+			if n, _ := outboxLeft(t, s, rdb, "web"); n != 0 {
 				t.Errorf("%d messages left after b acknowledged", n)
 			}
 		})
@@ -162,7 +159,7 @@ func TestOutbox(t *testing.T) {
 		t.Run("group recreated after the stream vanished", func(t *testing.T) {
 			s := New(rdb, Options{Prefix: "vanish"})
 			mustRead(t, s, "web", "a", 1)
-			if err := rdb.Del(ctx, "vanish:outbox:web").Err(); err != nil {
+			if err := rdb.Del(ctx, s.outboxStreams("web")...).Err(); err != nil {
 				t.Fatal(err)
 			}
 			want := queue(t, s, "web", "1")
@@ -173,14 +170,15 @@ func TestOutbox(t *testing.T) {
 
 		t.Run("undecodable message is acknowledged and skipped", func(t *testing.T) {
 			s := New(rdb, Options{Prefix: "poison"})
-			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: "poison:outbox:web", Values: []string{"m", "{not json"}}).Err(); err != nil {
+			poison := s.outboxKey(s.partitionOf("web:q-good"), "web")
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: poison, Values: []string{"m", "{not json"}}).Err(); err != nil {
 				t.Fatal(err)
 			}
 			want := queue(t, s, "web", "good")
 			if got := messages(mustRead(t, s, "web", "a", 10)); !reflect.DeepEqual(got, want) {
 				t.Errorf("read %+v, want only the good message", got)
 			}
-			if p, _ := rdb.XPending(ctx, "poison:outbox:web", senders).Result(); p.Count != 1 {
+			if p, _ := rdb.XPending(ctx, poison, senders).Result(); p.Count != 1 {
 				t.Errorf("%d pending, want 1 (the good message)", p.Count)
 			}
 		})

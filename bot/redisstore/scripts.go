@@ -9,10 +9,10 @@ import "github.com/redis/go-redis/v9"
 
 // loadScript reads what one message may change, in one round trip.
 //
-// KEYS[1]  customer hash            <p>:{c:<customer>}:h
-// KEYS[2]  dedupe key               <p>:{c:<customer>}:seen:<message id>
+// KEYS[1]  customer hash            <p>:{<n>}:c:{<customer>}:h
+// KEYS[2]  dedupe key               <p>:{<n>}:c:{<customer>}:seen:<message id>
 //
-//	(<p>:{c:<customer>}:seen: when there is no message id; never written)
+//	(<p>:{<n>}:c:{<customer>}:seen: when there is no message id; never written)
 //
 // ARGV[1]  case id; "" for the conversation's open case (field open)
 // ARGV[2]  "1" to report whether KEYS[2] exists, "" not to look
@@ -39,8 +39,8 @@ return {tonumber(h[1] or '0'), h[2], c, seen, h[4]}
 // besides the conversation and the case: the case's transcript and every
 // case of the customer.
 //
-// KEYS[1]  customer hash            <p>:{c:<customer>}:h
-// KEYS[2]  transcript list          <p>:{c:<customer>}:tx:<session>
+// KEYS[1]  customer hash            <p>:{<n>}:c:{<customer>}:h
+// KEYS[2]  transcript list          <p>:{<n>}:c:{<customer>}:tx:<session>
 // ARGV[1]  the version the load saw
 // ARGV[2]  "1" to read the transcript
 // ARGV[3]  "1" to read the cases
@@ -63,48 +63,44 @@ end
 return {1, tx, all}
 `)
 
-// reserveScript reserves the number of a customer's next case, or returns
-// the one already reserved.
+// reserveScript gives a customer the case number the sequence handed out,
+// unless the customer already has one reserved.
 //
-// KEYS[1]  customer hash            <p>:{c:<customer>}:h (field next)
-// KEYS[2]  case number sequence     <p>:caseseq
+// KEYS[1]  customer hash            <p>:{<n>}:c:{<customer>}:h (field next)
+// ARGV[1]  the number handed out    (already in the case index as the customer's)
 //
-// Returns the reserved number, as a string. The version is not bumped: a
-// reservation only ever goes from none to a number, and the commit that
-// writes the case with that number removes it.
+// Returns the customer's reserved number, as a string: ARGV[1], or the one
+// reserved before. The version is not bumped: a reservation only ever goes
+// from none to a number, and the commit that writes the case with that
+// number removes it.
 var reserveScript = redis.NewScript(`
-local n = redis.call('HGET', KEYS[1], 'next')
-if n then
-  return n
-end
-n = tostring(redis.call('INCR', KEYS[2]))
-redis.call('HSET', KEYS[1], 'next', n)
-return n
+redis.call('HSETNX', KEYS[1], 'next', ARGV[1])
+return redis.call('HGET', KEYS[1], 'next')
 `)
 
 // Result codes of commitScript below zero.
 const (
 	commitConflict  = -1
 	commitDuplicate = -2
-	commitForeign   = -3
 )
 
-// commitScript applies one bot.Change atomically, once.
+// commitScript applies one bot.Change atomically, once. Every key is in the
+// customer's partition (hash tag {<n>}), so it is one slot on Redis Cluster.
 //
-// KEYS[1]          customer hash        <p>:{c:<customer>}:h
-// KEYS[2]          dedupe key           <p>:{c:<customer>}:seen:<message id> (never written when ARGV[2] is "")
-// KEYS[3]          case index           <p>:cases
-// KEYS[4]          wake-up set          Options.WakeUpKey
-// KEYS[5..4+S]     status sets          <p>:status:<status>, one per bot.Status, S = ARGV[5]
-// KEYS[5+S]        pending set          <p>:pending, customers whose conversation needs a wake-up
-// KEYS[6+S..]      transcript lists <p>:{c:<customer>}:tx:<session> and outbox
+// KEYS[1]          customer hash        <p>:{<n>}:c:{<customer>}:h
+// KEYS[2]          dedupe key           <p>:{<n>}:c:{<customer>}:seen:<message id> (never written when ARGV[2] is "")
+// KEYS[3]          wake-up set          <p>:{<n>}:wakeups
+// KEYS[4]          wants set            <p>:{<n>}:wants: cases whose last commit scheduled a wake-up
+// KEYS[5..4+S]     status sets          <p>:{<n>}:status:<status>, one per bot.Status, S = ARGV[5]
+// KEYS[5+S]        pending set          <p>:{<n>}:pending, customers whose conversation needs a wake-up
+// KEYS[6+S..]      transcript lists <p>:{<n>}:c:{<customer>}:tx:<session> and outbox
 //
-//	streams <p>:outbox:<channel>, named by their KEYS index in ARGV
+//	streams <p>:{<n>}:outbox:<channel>, named by their KEYS index in ARGV
 //
 // ARGV[1]  expected version (integer; 0 for a new customer)
 // ARGV[2]  "1" to check and remember the message id in KEYS[2], "" not to
 // ARGV[3]  how long to remember it, in milliseconds
-// ARGV[4]  customer key, the value written to the case index
+// ARGV[4]  customer key, the member of the pending set
 // ARGV[5]  S, the number of status sets
 // ARGV[6]  "" when the conversation is kept; "1" when it is replaced (its
 // customer leaves the pending set), "2" when it is replaced and still
@@ -113,7 +109,8 @@ const (
 // ARGV[9..] five counted lists, each a count n followed by n records:
 //
 //	addresses:   platform, address (field addr:<platform>), written with the conversation
-//	cases:       id, case JSON, KEYS index of its status set, Opened (Unix ms);
+//	cases:       id, case JSON, KEYS index of its status set, Opened (Unix ms),
+//	             Case.Wake (Unix ms, "" for none: the case leaves the wants set);
 //	             a case whose id is the reserved number (field next) uses the reservation up
 //	transcripts: KEYS index of the list, entry count e, e entry JSONs
 //	outbox:      KEYS index of the stream, message JSON (stored in field m)
@@ -121,9 +118,10 @@ const (
 //
 // Returns the new version (>= 1) when everything was written, or, with
 // nothing written: -1 when the version moved (conflict), -2 when the message
-// id is remembered (duplicate), -3 when a case id is indexed to another
-// customer. The duplicate check comes first: a duplicate is dropped at once
-// rather than reloaded and recomputed.
+// id is remembered (duplicate). The duplicate check comes first: a
+// duplicate is dropped at once rather than reloaded and recomputed. (That
+// a case id belongs to the customer is checked before, against the case
+// index, which lives in another slot.)
 var commitScript = redis.NewScript(`
 if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
   return -2
@@ -140,12 +138,6 @@ local addr = i + 1
 i = i + 1 + 2 * naddr
 local ncases = tonumber(ARGV[i])
 i = i + 1
-for k = 0, ncases - 1 do
-  local owner = redis.call('HGET', KEYS[3], ARGV[i + 4 * k])
-  if owner and owner ~= customer then
-    return -3
-  end
-end
 
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'conv', ARGV[7], 'open', ARGV[8])
@@ -165,14 +157,18 @@ for k = 1, ncases do
     redis.call('HDEL', KEYS[1], 'next')
   end
   redis.call('HSET', KEYS[1], 'case:' .. id, ARGV[i + 1])
-  redis.call('HSET', KEYS[3], id, customer)
   for s = 5, 4 + nstatus do
     if s ~= sk then
       redis.call('ZREM', KEYS[s], id)
     end
   end
   redis.call('ZADD', KEYS[sk], ARGV[i + 3], id)
-  i = i + 4
+  if ARGV[i + 4] == '' then
+    redis.call('ZREM', KEYS[4], id)
+  else
+    redis.call('ZADD', KEYS[4], ARGV[i + 4], id)
+  end
+  i = i + 5
 end
 local nv = redis.call('HINCRBY', KEYS[1], 'v', 1)
 if ARGV[2] == '1' then
@@ -202,13 +198,69 @@ local nw = tonumber(ARGV[i])
 i = i + 1
 for k = 1, nw do
   if ARGV[i + 1] == '' then
-    redis.call('ZREM', KEYS[4], ARGV[i])
+    redis.call('ZREM', KEYS[3], ARGV[i])
   else
-    redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
+    redis.call('ZADD', KEYS[3], ARGV[i + 1], ARGV[i])
   end
   i = i + 2
 end
 return nv
+`)
+
+// sweepScript reads one page of a partition's wants set (the cases whose
+// last commit scheduled a wake-up) and returns those that have no wake-up.
+//
+// KEYS[1]  wants set     <p>:{<n>}:wants
+// KEYS[2]  wake-up set   <p>:{<n>}:wakeups
+// ARGV[1]  the rank to start at (0 for the first page)
+// ARGV[2]  the page size (> 0)
+//
+// Returns {next, id_1, ..., id_k}: next the rank of the next page, or -1
+// when this page was the last; id_i the cases of the page whose wake-up
+// "case:<id>" is missing. Ranks shift when cases join or leave meanwhile,
+// so a sweep may see a case twice or miss one; the next sweep catches it.
+var sweepScript = redis.NewScript(`
+local start = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
+local ids = redis.call('ZRANGE', KEYS[1], start, start + count - 1)
+local out = {-1}
+if #ids == count then
+  out[1] = start + count
+end
+for _, id in ipairs(ids) do
+  if not redis.call('ZSCORE', KEYS[2], 'case:' .. id) then
+    out[#out + 1] = id
+  end
+end
+return out
+`)
+
+// unscheduledScript reads one page of a partition's status set and returns
+// the cases that have no wake-up and whose last commit scheduled none (they
+// are not in the wants set): the cases the policy believed had nothing left
+// to do, which the deep sweep checks again.
+//
+// KEYS[1]  status set    <p>:{<n>}:status:<status>
+// KEYS[2]  wake-up set   <p>:{<n>}:wakeups
+// KEYS[3]  wants set     <p>:{<n>}:wants
+// ARGV[1]  the rank to start at (0 for the first page)
+// ARGV[2]  the page size (> 0)
+//
+// Returns {next, id_1, ..., id_k} as sweepScript does.
+var unscheduledScript = redis.NewScript(`
+local start = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
+local ids = redis.call('ZRANGE', KEYS[1], start, start + count - 1)
+local out = {-1}
+if #ids == count then
+  out[1] = start + count
+end
+for _, id in ipairs(ids) do
+  if not redis.call('ZSCORE', KEYS[2], 'case:' .. id) and not redis.call('ZSCORE', KEYS[3], id) then
+    out[#out + 1] = id
+  end
+end
+return out
 `)
 
 // appendScript appends one entry to a Feed log unless its id was appended

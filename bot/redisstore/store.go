@@ -21,7 +21,7 @@ import (
 const (
 	DefaultPrefix     = "cb"
 	DefaultDedupeTTL  = 7 * 24 * time.Hour
-	DefaultClaimAfter = 30 * time.Second
+	DefaultClaimAfter = 5 * time.Second
 )
 
 // customerCacheSize bounds how many case → customer answers CustomerOf keeps
@@ -34,14 +34,33 @@ type Options struct {
 	// Prefix starts every key; default "cb". It must not contain '{' or '}'
 	// (it comes before the hash tags).
 	Prefix string
-	// WakeUpKey is the sorted set of wake-ups (member = name, score = due
-	// Unix ms) the scheduler package claims from; default Prefix+":wakeups".
-	WakeUpKey string
+	// Partitions is the number of partitions (hash tags) the customers and
+	// the indexes over them are spread over; default DefaultPartitions
+	// (16). It is part of the data's layout: every process must use the
+	// same number, and changing it on stored data loses track of the
+	// customers (it needs a migration). On Redis Cluster it bounds how
+	// many nodes share the load: pick at least a few per master.
+	Partitions int
 	// DedupeTTL is how long message ids are remembered; default 7 days.
 	DedupeTTL time.Duration
-	// ClaimAfter is how long an outbox message may stay read but not
-	// acknowledged before it is handed to another consumer; default 30s.
+	// ClaimAfter is how long an inbox or outbox message may stay read but
+	// not acknowledged before it is handed to another consumer; default
+	// 5 s, so that the inbound messages a dying replica had read are
+	// handled by another within seconds (a message handled twice is a
+	// duplicate the commit drops).
 	ClaimAfter time.Duration
+	// SyncReplicas, when above zero, makes every commit wait (WAIT) until
+	// that many replicas have it, for at most SyncTimeout (default 1 s),
+	// and fail with an EINTERNAL error when fewer did: the change is then
+	// written on the primary but may not survive a failover, and the
+	// caller retries it (the message id and the version make the retry
+	// safe). Replication is asynchronous, so without it a Sentinel
+	// failover may lose the last writes the primary acknowledged. It is
+	// ignored on Redis Cluster (WAIT must follow the write on the same
+	// connection to the same node, which a cluster pipeline does not
+	// promise).
+	SyncReplicas int
+	SyncTimeout  time.Duration
 }
 
 // Store is bot.Store, and the numbered feeds the web channel reads
@@ -51,11 +70,10 @@ type Store struct {
 	rdb  redis.UniversalClient
 	opts Options
 
-	casesKey    string   // <p>:cases
-	pendingKey  string   // <p>:pending: customers whose conversation needs a wake-up
-	seqKey      string   // <p>:caseseq
-	statusKeys  []string // <p>:status:<s>, in the order of bot.Statuses
+	seqKey      string       // <p>:caseseq
+	statuses    []bot.Status // bot.Statuses
 	statusIndex map[bot.Status]int
+	cluster     bool // rdb is a Redis Cluster client: no transaction spans two slots
 
 	customers *customerCache
 	reads     *batcher
@@ -67,25 +85,23 @@ type Store struct {
 
 var _ bot.Store = (*Store)(nil)
 
-// New returns a Store on rdb, which must reach a single Redis primary
-// (standalone, or through Sentinel); see the package documentation.
+// New returns a Store on rdb: a single Redis server, a Sentinel-managed
+// primary or a Redis Cluster (see the package documentation).
 //
-// It panics, at start-up rather than at the first commit, on a
-// configuration it cannot work with: a Redis Cluster client (every commit
-// would fail with CROSSSLOT), or a prefix containing a brace (it would break
-// the hash tags).
+// It panics, at start-up rather than at the first commit, on a prefix
+// containing a brace (it would break the hash tags).
 func New(rdb redis.UniversalClient, opts Options) *Store {
-	if _, ok := rdb.(*redis.ClusterClient); ok {
-		panic("redisstore: Redis Cluster is not supported; use a single primary (standalone or Sentinel)")
-	}
 	if opts.Prefix == "" {
 		opts.Prefix = DefaultPrefix
 	}
 	if strings.ContainsAny(opts.Prefix, "{}") {
 		panic(fmt.Sprintf("redisstore: key prefix %q contains a brace", opts.Prefix))
 	}
-	if opts.WakeUpKey == "" {
-		opts.WakeUpKey = opts.Prefix + ":wakeups"
+	if opts.Partitions <= 0 {
+		opts.Partitions = DefaultPartitions
+	}
+	if opts.SyncReplicas > 0 && opts.SyncTimeout <= 0 {
+		opts.SyncTimeout = time.Second
 	}
 	if opts.DedupeTTL <= 0 {
 		opts.DedupeTTL = DefaultDedupeTTL
@@ -96,9 +112,8 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	s := &Store{
 		rdb:         rdb,
 		opts:        opts,
-		casesKey:    opts.Prefix + ":cases",
-		pendingKey:  opts.Prefix + ":pending",
 		seqKey:      opts.Prefix + ":caseseq",
+		statuses:    bot.Statuses,
 		statusIndex: make(map[bot.Status]int, len(bot.Statuses)),
 		customers:   newCustomerCache(customerCacheSize),
 		reads:       &batcher{rdb: rdb},
@@ -106,9 +121,9 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 		cursors:     make(map[string]string),
 	}
 	for i, st := range bot.Statuses {
-		s.statusKeys = append(s.statusKeys, opts.Prefix+":status:"+string(st))
 		s.statusIndex[st] = i
 	}
+	_, s.cluster = rdb.(*redis.ClusterClient)
 	return s
 }
 
@@ -137,9 +152,12 @@ func escapeTag(s string) string {
 	return b.String()
 }
 
-// customerBase is the prefix of every key of the customer: <p>:{c:<customer>}.
+// customerBase is the prefix of every key of the customer:
+// <p>:{<n>}:c:{<customer>}, n the customer's partition. Only the first
+// braces are a hash tag; the second pair only delimits the customer key,
+// whose own braces are escaped, so that no customer's keys can be another's.
 func (s *Store) customerBase(customer string) string {
-	return s.opts.Prefix + ":{c:" + escapeTag(customer) + "}"
+	return s.partBase(s.partitionOf(customer)) + ":c:{" + escapeTag(customer) + "}"
 }
 
 func (s *Store) customerHash(customer string) string { return s.customerBase(customer) + ":h" }
@@ -148,8 +166,7 @@ func (s *Store) transcriptKey(customer string, session int) string {
 	return s.customerBase(customer) + ":tx:" + strconv.Itoa(session)
 }
 
-func (s *Store) outboxKey(channel string) string { return s.opts.Prefix + ":outbox:" + channel }
-func (s *Store) refsKey(channel string) string   { return s.opts.Prefix + ":refs:" + channel }
+func (s *Store) refsKey(channel string) string { return s.opts.Prefix + ":refs:" + channel }
 
 // dedupeKey returns the key remembering message id, and whether there is one
 // to check. Without an id it returns a key in the same tag that is never
@@ -320,8 +337,9 @@ func (s *Store) CustomerOf(ctx context.Context, id string) (string, error) {
 		return c, nil
 	}
 	// Wake-ups of many cases ask this together after a restart: batched.
+	key := s.caseIndexKey(id)
 	cmd, err := s.reads.do(ctx, func(ctx context.Context, r redis.Scripter) redis.Cmder {
-		return r.(redis.Cmdable).HGet(ctx, s.casesKey, id)
+		return r.(redis.Cmdable).HGet(ctx, key, id)
 	})
 	var c string
 	if err == nil {
@@ -338,24 +356,89 @@ func (s *Store) CustomerOf(ctx context.Context, id string) (string, error) {
 }
 
 // ReserveCaseID reserves the number of the customer's next case ("1", "2",
-// …) and returns it, or returns the number already reserved; one round
-// trip. Numbers are never reused, and a reservation lasts until a case with
-// that number is committed, so a decision retried after a conflict opens
-// its case with the same number.
+// …) and returns it, or returns the number already reserved. Numbers are
+// never reused, and a reservation lasts until a case with that number is
+// committed, so a decision retried after a conflict opens its case with the
+// same number.
+//
+// The sequence, the case index and the customer live in different slots,
+// so a reservation is three steps, each safe to lose: the sequence hands out
+// a number (INCR), the case index records the number as the customer's,
+// and the customer takes it unless a reservation beat it there. A crash or
+// a race between the steps leaves a number that no case will ever have (a
+// gap in the numbering), never a number given to two customers. A customer
+// with a reservation costs one round trip; a new reservation three.
 func (s *Store) ReserveCaseID(ctx context.Context, customer string) (string, error) {
-	n, err := reserveScript.Run(ctx, s.rdb, []string{s.customerHash(customer), s.seqKey}).Text()
+	const op = "redisstore.ReserveCaseID"
+	h := s.customerHash(customer)
+	n, err := s.rdb.HGet(ctx, h, "next").Result()
+	if err == nil {
+		return n, nil
+	}
+	if !errors.Is(err, redis.Nil) {
+		return "", internalError(op, err)
+	}
+	seq, err := s.rdb.Incr(ctx, s.seqKey).Result()
 	if err != nil {
-		return "", internalError("redisstore.ReserveCaseID", err)
+		return "", internalError(op, err)
+	}
+	id := strconv.FormatInt(seq, 10)
+	if err := s.rdb.HSet(ctx, s.caseIndexKey(id), id, customer).Err(); err != nil {
+		return "", internalError(op, err)
+	}
+	s.customers.put(id, customer)
+	n, err = reserveScript.Run(ctx, s.rdb, []string{h}, id).Text()
+	if err != nil {
+		return "", internalError(op, err)
 	}
 	return n, nil
 }
 
-// Commit applies the change atomically in one round trip: all of it, or
-// nothing with bot.ErrDuplicate (the message id was committed before),
-// bot.ErrConflict (the customer's version moved since the load) or an
-// EINVALID error (a malformed change, or a case indexed to another
-// customer). It bumps the customer's version by one, even for an empty
-// change.
+// claimCaseIDs makes sure every case of a change is indexed to its
+// customer before the commit writes it: a case id indexed to another
+// customer is refused (EINVALID), and an id nobody has is taken for the
+// customer (HSETNX, so two customers racing for one id cannot both win).
+// Ids this process already knows cost nothing; the others one round trip
+// in all.
+func (s *Store) claimCaseIDs(ctx context.Context, op, customer string, cases []*bot.Case) error {
+	var unknown []string
+	for _, k := range cases {
+		c, ok := s.customers.get(k.ID)
+		switch {
+		case !ok:
+			unknown = append(unknown, k.ID)
+		case c != customer:
+			return bot.Errorf(bot.EINVALID, op, "case %s belongs to another customer", k.ID)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	pipe := s.rdb.Pipeline()
+	owners := make([]*redis.StringCmd, len(unknown))
+	for i, id := range unknown {
+		key := s.caseIndexKey(id)
+		pipe.HSetNX(ctx, key, id, customer)
+		owners[i] = pipe.HGet(ctx, key, id)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return internalError(op, err)
+	}
+	for i, id := range unknown {
+		if owners[i].Val() != customer {
+			return bot.Errorf(bot.EINVALID, op, "case %s belongs to another customer", id)
+		}
+		s.customers.put(id, customer)
+	}
+	return nil
+}
+
+// Commit applies the change atomically in one round trip (two when it
+// writes a case this process has not met): all of it, or nothing with
+// bot.ErrDuplicate (the message id was committed before), bot.ErrConflict
+// (the customer's version moved since the load) or an EINVALID error (a
+// malformed change, or a case indexed to another customer). It bumps the
+// customer's version by one, even for an empty change.
 func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 	const op = "redisstore.Commit"
 	if c == nil || c.Customer == "" {
@@ -364,12 +447,30 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 	if c.Conv != nil && c.Conv.Customer != "" && c.Conv.Customer != c.Customer {
 		return bot.Errorf(bot.EINVALID, op, "conversation of %s in a change for %s", c.Conv.Customer, c.Customer)
 	}
+	for _, k := range c.Cases {
+		if k == nil || k.ID == "" {
+			return bot.Errorf(bot.EINVALID, op, "a case without an id")
+		}
+		if k.Customer != "" && k.Customer != c.Customer {
+			return bot.Errorf(bot.EINVALID, op, "case %s of %s in a change for %s", k.ID, k.Customer, c.Customer)
+		}
+		if _, ok := s.statusIndex[k.Status]; !ok {
+			return bot.Errorf(bot.EINVALID, op, "case %s has unknown status %q", k.ID, k.Status)
+		}
+	}
+	if err := s.claimCaseIDs(ctx, op, c.Customer, c.Cases); err != nil {
+		return err
+	}
 
+	part := s.partitionOf(c.Customer)
+	nstatus := len(s.statuses)
 	dk, check := s.dedupeKey(c.Customer, c.Dedupe)
-	keys := make([]string, 0, 4+len(s.statusKeys)+len(c.Transcript)+len(c.Outbox))
-	keys = append(keys, s.customerHash(c.Customer), dk, s.casesKey, s.opts.WakeUpKey)
-	keys = append(keys, s.statusKeys...)
-	keys = append(keys, s.pendingKey)
+	keys := make([]string, 0, 5+nstatus+len(c.Transcript)+len(c.Outbox))
+	keys = append(keys, s.customerHash(c.Customer), dk, s.wakeUpKey(part), s.wantsKey(part))
+	for i := range s.statuses {
+		keys = append(keys, s.statusKey(part, i))
+	}
+	keys = append(keys, s.pendingKey(part))
 	keyIndex := map[string]int{}
 	indexOf := func(k string) string { // the 1-based KEYS index of k, added when new
 		i, ok := keyIndex[k]
@@ -381,13 +482,13 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		return strconv.Itoa(i)
 	}
 
-	args := make([]any, 0, 16+4*len(c.Cases)+2*len(c.Outbox)+2*len(c.WakeUps))
+	args := make([]any, 0, 16+5*len(c.Cases)+2*len(c.Outbox)+2*len(c.WakeUps))
 	args = append(args,
 		strconv.FormatInt(c.Version, 10),
 		flag(check),
 		strconv.FormatInt(s.opts.DedupeTTL.Milliseconds(), 10),
 		c.Customer,
-		strconv.Itoa(len(s.statusKeys)),
+		strconv.Itoa(nstatus),
 	)
 	if c.Conv != nil {
 		b, err := json.Marshal(c.Conv)
@@ -414,21 +515,15 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 
 	args = append(args, strconv.Itoa(len(c.Cases)))
 	for _, k := range c.Cases {
-		if k == nil || k.ID == "" {
-			return bot.Errorf(bot.EINVALID, op, "a case without an id")
-		}
-		if k.Customer != "" && k.Customer != c.Customer {
-			return bot.Errorf(bot.EINVALID, op, "case %s of %s in a change for %s", k.ID, k.Customer, c.Customer)
-		}
-		si, ok := s.statusIndex[k.Status]
-		if !ok {
-			return bot.Errorf(bot.EINVALID, op, "case %s has unknown status %q", k.ID, k.Status)
-		}
 		b, err := json.Marshal(k)
 		if err != nil {
 			return internalError(op, err)
 		}
-		args = append(args, k.ID, string(b), strconv.Itoa(5+si), strconv.FormatInt(k.Opened.UnixMilli(), 10))
+		wake := ""
+		if !k.Wake.IsZero() {
+			wake = strconv.FormatInt(k.Wake.UnixMilli(), 10)
+		}
+		args = append(args, k.ID, string(b), strconv.Itoa(5+s.statusIndex[k.Status]), strconv.FormatInt(k.Opened.UnixMilli(), 10), wake)
 	}
 
 	args = append(args, strconv.Itoa(len(c.Transcript)))
@@ -452,7 +547,7 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		if err != nil {
 			return internalError(op, err)
 		}
-		args = append(args, indexOf(s.outboxKey(m.Channel)), string(b))
+		args = append(args, indexOf(s.outboxKey(part, m.Channel)), string(b))
 	}
 
 	args = append(args, strconv.Itoa(len(c.WakeUps)))
@@ -472,7 +567,7 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		args = append(args, name, due)
 	}
 
-	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int64()
+	n, err := s.runCommit(ctx, keys, args)
 	if err != nil {
 		return internalError(op, err)
 	}
@@ -481,16 +576,46 @@ func (s *Store) Commit(ctx context.Context, c *bot.Change) error {
 		return bot.ErrConflict
 	case commitDuplicate:
 		return bot.ErrDuplicate
-	case commitForeign:
-		return bot.Errorf(bot.EINVALID, op, "a case of the change belongs to another customer")
 	}
 	if n < 1 {
 		return internalError(op, fmt.Errorf("commit script returned %d", n))
 	}
-	for _, k := range c.Cases {
-		s.customers.put(k.ID, c.Customer)
-	}
 	return nil
+}
+
+// runCommit runs the commit script, followed on the same connection by
+// WAIT when Options.SyncReplicas asks for it.
+func (s *Store) runCommit(ctx context.Context, keys []string, args []any) (int64, error) {
+	if s.opts.SyncReplicas <= 0 || s.cluster {
+		return commitScript.Run(ctx, s.rdb, keys, args...).Int64()
+	}
+	for attempt := 0; ; attempt++ {
+		pipe := s.rdb.Pipeline()
+		res := commitScript.EvalSha(ctx, pipe, keys, args...)
+		wait := pipe.Do(ctx, "WAIT", s.opts.SyncReplicas, s.opts.SyncTimeout.Milliseconds())
+		_, _ = pipe.Exec(ctx)
+		n, err := res.Int64()
+		if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") && attempt == 0 {
+			if err := commitScript.Load(ctx, s.rdb).Err(); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n < 1 {
+			return n, nil // nothing was written: nothing to wait for
+		}
+		acked, err := wait.Int64()
+		if err != nil {
+			return 0, fmt.Errorf("committed, but WAIT failed: %w", err)
+		}
+		if acked < int64(s.opts.SyncReplicas) {
+			return 0, fmt.Errorf("committed, but only %d of %d replicas confirmed it within %v", acked, s.opts.SyncReplicas, s.opts.SyncTimeout)
+		}
+		return n, nil
+	}
 }
 
 // Case returns one case, or an ENOTFOUND error. It costs one round trip
@@ -531,7 +656,9 @@ func (s *Store) Cases(ctx context.Context, statuses ...bot.Status) ([]*bot.Case,
 		if !ok {
 			return nil, bot.Errorf(bot.EINVALID, op, "unknown status %q", st)
 		}
-		ranges = append(ranges, pipe.ZRangeWithScores(ctx, s.statusKeys[i], 0, -1))
+		for n := 0; n < s.opts.Partitions; n++ {
+			ranges = append(ranges, pipe.ZRangeWithScores(ctx, s.statusKey(n, i), 0, -1))
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, internalError(op, err)
@@ -577,14 +704,25 @@ func (s *Store) casesByID(ctx context.Context, op string, ids []string) ([]*bot.
 		}
 	}
 	if len(unknown) > 0 {
-		vals, err := s.rdb.HMGet(ctx, s.casesKey, unknown...).Result()
-		if err != nil {
+		byPart := map[int][]string{}
+		for _, id := range unknown {
+			n := s.partitionOf(id)
+			byPart[n] = append(byPart[n], id)
+		}
+		pipe := s.rdb.Pipeline()
+		lookups := make(map[int]*redis.SliceCmd, len(byPart))
+		for n, ids := range byPart {
+			lookups[n] = pipe.HMGet(ctx, s.casesKey(n), ids...)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
 			return nil, internalError(op, err)
 		}
-		for i, v := range vals {
-			if c, ok := v.(string); ok {
-				owner[unknown[i]] = c
-				s.customers.put(unknown[i], c)
+		for n, cmd := range lookups {
+			for i, v := range cmd.Val() {
+				if c, ok := v.(string); ok {
+					owner[byPart[n][i]] = c
+					s.customers.put(byPart[n][i], c)
+				}
 			}
 		}
 	}
@@ -713,22 +851,29 @@ func (s *Store) Ref(ctx context.Context, channel, ref string) (string, error) {
 }
 
 // PendingWakeUps returns the due time of each named wake-up in the wake-up
-// set (claimed ones included: a claim moves the score, it does not remove
-// the member); names without one are left out. One ZMSCORE.
+// sets (claimed ones included: a claim moves the score, it does not remove
+// the member); names without one are left out. One ZMSCORE per partition,
+// in one pipeline.
 func (s *Store) PendingWakeUps(ctx context.Context, names ...string) (map[string]time.Time, error) {
 	out := make(map[string]time.Time, len(names))
 	if len(names) == 0 {
 		return out, nil
 	}
-	scores, err := s.rdb.ZMScore(ctx, s.opts.WakeUpKey, names...).Result()
-	if err != nil {
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.FloatSliceCmd, s.opts.Partitions)
+	for n := range cmds {
+		cmds[n] = pipe.ZMScore(ctx, s.wakeUpKey(n), names...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, internalError("redisstore.PendingWakeUps", err)
 	}
-	for i, sc := range scores {
-		// go-redis gives 0 for a member that is not in the set; no real
-		// wake-up is due at the Unix epoch.
-		if sc != 0 {
-			out[names[i]] = time.UnixMilli(int64(sc))
+	for _, cmd := range cmds {
+		for i, sc := range cmd.Val() {
+			// go-redis gives 0 for a member that is not in the set; no real
+			// wake-up is due at the Unix epoch.
+			if sc != 0 {
+				out[names[i]] = time.UnixMilli(int64(sc))
+			}
 		}
 	}
 	return out, nil
@@ -740,12 +885,14 @@ var _ bot.WakeUpReader = (*Store)(nil)
 // committed, needs a wake-up (bot.Conversation.NeedsWakeUp).
 func (s *Store) PendingConversations(ctx context.Context) ([]string, error) {
 	var out []string
-	iter := s.rdb.SScan(ctx, s.pendingKey, 0, "", 1000).Iterator()
-	for iter.Next(ctx) {
-		out = append(out, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		return nil, internalError("redisstore.PendingConversations", err)
+	for n := 0; n < s.opts.Partitions; n++ {
+		iter := s.rdb.SScan(ctx, s.pendingKey(n), 0, "", 1000).Iterator()
+		for iter.Next(ctx) {
+			out = append(out, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			return nil, internalError("redisstore.PendingConversations", err)
+		}
 	}
 	return out, nil
 }

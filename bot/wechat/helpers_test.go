@@ -158,7 +158,7 @@ func (h *harness) start(o options, i int) *replica {
 	t := h.t
 	rc := h.srv.Client(t)
 	r := &replica{name: "r" + string(rune('0'+i)), rc: rc, store: redisstore.New(rc, redisstore.Options{})}
-	wakeups := scheduler.NewWakeUps(h.srv.Client(t), r.store.Options().WakeUpKey)
+	wakeups := scheduler.NewWakeUps(h.srv.Client(t), r.store.WakeUpKeys()...)
 	r.runner = scheduler.NewRunner(wakeups, func(ctx context.Context, n string, due time.Time) error {
 		return r.eng.WakeUp(ctx, n, due)
 	}, scheduler.WithTick(50*time.Millisecond), scheduler.WithLogger(quiet))

@@ -98,7 +98,7 @@ func (h *harness) start(o options, i int) *replica {
 	t := h.t
 	name := "r" + string(rune('0'+i))
 	r := &replica{store: redisstore.New(h.srv.Client(t), redisstore.Options{})}
-	wakeups := scheduler.NewWakeUps(h.srv.Client(t), r.store.Options().WakeUpKey)
+	wakeups := scheduler.NewWakeUps(h.srv.Client(t), r.store.WakeUpKeys()...)
 	r.runner = scheduler.NewRunner(wakeups, func(ctx context.Context, n string, due time.Time) error {
 		return r.eng.WakeUp(ctx, n, due)
 	}, scheduler.WithTick(50*time.Millisecond), scheduler.WithLogger(quiet))

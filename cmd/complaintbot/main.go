@@ -20,7 +20,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/complaintbot/complaintbot/bot"
@@ -102,8 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	replica := replicaName()
-	store := redisstore.New(rdb, redisstore.Options{})
-	wakeups := scheduler.NewWakeUps(rdb, store.Options().WakeUpKey)
+	store := redisstore.New(rdb, storeOptions(cfg))
+	wakeups := scheduler.NewWakeUps(rdb, store.WakeUpKeys()...)
 
 	var engine *bot.Engine
 	platformChecks := map[string]func(context.Context) error{}
@@ -179,7 +178,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	})
 
 	webServer.AddReadiness("redis", func(ctx context.Context) error {
-		if err := rdb.Ping(ctx).Err(); err != nil {
+		// A primary that answers (every shard, on Cluster): during a
+		// Sentinel failover the old primary is gone or a replica.
+		if err := store.Ready(ctx); err != nil {
 			return fmt.Errorf("unreachable: %w", err)
 		}
 		return nil
@@ -368,68 +369,18 @@ func gaugeState(ctx context.Context, cfg *config, store *redisstore.Store, wakeu
 		return metrics.State{}, err
 	}
 	st := metrics.State{Cases: c.ByStatus, Outbox: c.Outbox, Dead: c.Dead, Open: map[[2]string]int64{}}
-	open, err := engine.Cases(ctx, bot.Open, bot.Claimed)
+	// A page at a time: a scrape must not hold every open case in memory.
+	err = store.EachCase(ctx, []bot.Status{bot.Open, bot.Claimed}, time.Time{}, time.Time{}, func(cs *bot.Case) error {
+		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
+		return nil
+	})
 	if err != nil {
 		return metrics.State{}, err
-	}
-	for _, cs := range open {
-		st.Open[[2]string{string(cs.Status), string(cs.Priority)}]++
 	}
 	if st.WakeUpsDue, err = wakeups.DueCount(ctx, time.Now()); err != nil {
 		return metrics.State{}, err
 	}
 	return st, nil
-}
-
-// openRedis connects to REDIS_URL through a UniversalClient, or starts the
-// embedded in-process store when none is configured.
-func openRedis(ctx context.Context, cfg *config, log *slog.Logger) (redis.UniversalClient, func(), error) {
-	if cfg.RedisURL == "" {
-		mr := miniredis.NewMiniRedis()
-		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-			return nil, nil, fmt.Errorf("start the embedded store: %w", err)
-		}
-		log.Warn("EMBEDDED STORE: no REDIS_URL set, so everything is kept in memory and LOST WHEN THE BOT EXITS. Set REDIS_URL=redis://host:6379/0 to keep conversations and cases.")
-		rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
-		return rdb, func() { rdb.Close(); mr.Close() }, nil
-	}
-	opts, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %v", redactErr(err, cfg.RedisURL))
-	}
-	var rdb redis.UniversalClient = redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:     []string{opts.Addr},
-		Username:  opts.Username,
-		Password:  opts.Password,
-		DB:        opts.DB,
-		TLSConfig: opts.TLSConfig,
-		// RESP2: nothing here uses RESP3, and with it go-redis looks for
-		// push notifications on every reply.
-		Protocol: 2,
-	})
-	if opts.Network == "unix" {
-		// UniversalOptions has no network: a socket needs the plain client.
-		rdb.Close()
-		opts.Protocol = 2
-		rdb = redis.NewClient(opts)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		rdb.Close()
-		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach %s: %v", opts.Addr, err)
-	}
-	log.Info("using Redis", "addr", opts.Addr, "db", opts.DB)
-	return rdb, func() { rdb.Close() }, nil
-}
-
-// redactErr keeps a password in REDIS_URL out of error messages.
-func redactErr(err error, secret string) string {
-	msg := err.Error()
-	if secret == "" {
-		return msg
-	}
-	return strings.ReplaceAll(msg, secret, "[REDIS_URL]")
 }
 
 // newLogger returns the process's logger: logfmt text, or one JSON object

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -34,7 +33,12 @@ type setting struct {
 // settings lists every setting, in the order --help shows them. The
 // environment names are fixed: operators' scripts use them.
 var settings = []setting{
-	{Env: "REDIS_URL", Help: "Redis to keep everything in (redis://[user:pass@]host:port/db, rediss:// for TLS, unix:///path/to/socket); a single primary, not Cluster. Empty: an embedded in-process store whose data is lost on exit.", Secret: true},
+	{Env: "REDIS_URL", Help: "Redis to keep everything in: redis://[user:pass@]host:port/db, rediss:// for TLS, unix:///path/to/socket, or redis-cluster://[user:pass@]host:port,host:port for Redis Cluster (Sentinel: see REDIS_MODE). Empty: an embedded in-process store whose data is lost on exit.", Secret: true},
+	{Env: "REDIS_MODE", Help: "how to reach Redis when it is more than one server: cluster (Redis Cluster; REDIS_ADDRS are some of its nodes) or sentinel (REDIS_ADDRS are the Sentinels, REDIS_MASTER the primary's name); empty for one server"},
+	{Env: "REDIS_ADDRS", Help: "comma-separated host:port of Redis Cluster nodes or Sentinels, for REDIS_MODE; use instead of REDIS_URL"},
+	{Env: "REDIS_MASTER", Help: "the name the Sentinels know the primary by (REDIS_MODE=sentinel)"},
+	{Env: "REDIS_PASSWORD", Help: "password for REDIS_ADDRS (the servers; Sentinels too, when they have one)", Secret: true},
+	{Env: "REDIS_SYNC_REPLICAS", Default: "0", Help: "make every commit wait until this many replicas have it (WAIT, up to 1 s) and fail otherwise, so a Sentinel failover loses nothing acknowledged; 0 for none; ignored on Redis Cluster"},
 	{Env: "WEB_ADDR", Default: "127.0.0.1:8080", Help: "address of the built-in web channel (customer chat, team feed, JSON API); port 0 picks a free one"},
 	{Env: "TEAM_TOKEN", Help: "bearer token required by the team and case endpoints (and /metrics); required when WEB_ADDR is not a loopback address", Secret: true},
 	{Env: "WEB_SECRET", Help: "secret (at least 16 bytes) signing web customers' session tokens and checking embedding websites' user hashes (HMAC-SHA256). Empty: one is generated and kept in Redis, shared by every replica", Secret: true},
@@ -87,6 +91,7 @@ var settings = []setting{
 // config is the parsed settings.
 type config struct {
 	RedisURL      string
+	Redis         redisConfig
 	WebAddr       string
 	TeamToken     string
 	Staff         []string
@@ -231,11 +236,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, err
 		}
 	}
-	if c.RedisURL != "" {
-		u, err := url.Parse(c.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-			return nil, fmt.Errorf("REDIS_URL: want redis://host:port/db, rediss://… or unix://…")
-		}
+	if c.Redis, err = parseRedis(c.RedisURL, get); err != nil {
+		return nil, err
 	}
 	switch c.TeamLang {
 	case "en", "zh":

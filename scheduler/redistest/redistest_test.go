@@ -24,3 +24,29 @@ func TestStartRestartKeepsAppendOnlyData(t *testing.T) {
 		t.Fatal("PING succeeded after Stop")
 	}
 }
+
+func TestStartClusterServesEverySlot(t *testing.T) {
+	ctx := context.Background()
+	c := redistest.StartCluster(t, 3)
+	rdb := c.Client(t)
+	masters := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		key := "k{" + string(rune('a'+i)) + "}"
+		if err := rdb.Set(ctx, key, i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		slot, err := rdb.ClusterKeySlot(ctx, key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots, _ := rdb.ClusterSlots(ctx).Result()
+		for _, s := range slots {
+			if int64(s.Start) <= slot && slot <= int64(s.End) {
+				masters[s.Nodes[0].Addr] = true
+			}
+		}
+	}
+	if len(masters) != 3 {
+		t.Errorf("30 keys landed on %d masters, want all 3", len(masters))
+	}
+}
