@@ -462,6 +462,7 @@ func (e *Engine) reconcileIndexed(ctx context.Context, a WakeUpAuditor, now time
 		}
 	}
 	cursor := ""
+	paused := time.Duration(0)
 	for {
 		cases, customers, next, err := a.MissingWakeUps(ctx, cursor)
 		if err != nil {
@@ -488,9 +489,24 @@ func (e *Engine) reconcileIndexed(ctx context.Context, a WakeUpAuditor, now time
 			break
 		}
 		cursor = next
+		if pause := e.cfg.SweepPause; pause > 0 && paused+pause <= maxSweepSpread {
+			// Spread the sweep: one page, then a rest, so replicas and
+			// Redis see a trickle, not a burst at the minute boundary.
+			t := time.NewTimer(pause)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+			paused += pause
+		}
 	}
 	return n, errors.Join(errs...)
 }
+
+// maxSweepSpread caps the pauses of one sweep, so that a sweep of a very
+// large store still ends well before the next one (a minute later).
+const maxSweepSpread = 30 * time.Second
 
 // reconcileConversations repairs conversations in intake (or with messages
 // to acknowledge) whose wake-up is missing, when the store can list them

@@ -20,6 +20,11 @@ type Config struct {
 	// Team is the channel the team works in (its feed, threads, cards):
 	// "web" by default.
 	Team string
+	// SweepPause is the pause between the pages of the reconcile sweep,
+	// so that a sweep is spread over time rather than all at the minute
+	// boundary (at most maxSweepSpread of pauses in one sweep). Zero
+	// pauses nothing.
+	SweepPause time.Duration
 	// TeamLang is the language of the team channel; English by default.
 	TeamLang flows.Lang
 	// People is the staff directory: who may run staff commands, who

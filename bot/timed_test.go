@@ -722,3 +722,36 @@ func mustQuiet(t *testing.T, r string) *scheduler.Calendar {
 // plainStore is a store that cannot list pending wake-ups: embedding the
 // interface hides redisstore's PendingWakeUps.
 type plainStore struct{ bot.Store }
+
+// TestReconcileIsSpreadOverTime: with SweepPause, the sweep rests between
+// its pages (one at least per partition), so it is spread over time rather
+// than all at the minute boundary; it still repairs what is missing.
+func TestReconcileIsSpreadOverTime(t *testing.T) {
+	srv := redistest.Start(t)
+	cfg := timedConfig()
+	cfg.Timing.OwnerNudge, cfg.Timing.OwnerEscalate = time.Second, time.Hour
+	n := startTimedNode(t, srv, cfg)
+	ctx := context.Background()
+	rdb := srv.Client(t)
+	id := seedCase(t, n.eng, n.store, "spa", flows.EN)
+	claim(t, n.eng, id, "alice")
+	if err := n.eng.EditCase(ctx, id, "customer", "", func(c *bot.Case, now time.Time) { c.WaitingSince = now }); err != nil {
+		t.Fatal(err)
+	}
+	if err := scheduler.NewWakeUps(rdb, n.store.WakeUpKeys()...).Clear(ctx, bot.CaseWakeUp(id)); err != nil {
+		t.Fatal(err)
+	}
+	const pause = 20 * time.Millisecond
+	paced := cfg
+	paced.SweepPause = pause
+	eng := bot.NewEngine(redisstore.New(rdb, redisstore.Options{}), paced, bot.WithLogger(timedLog))
+	began := time.Now()
+	repaired, err := eng.Reconcile(ctx, time.Now())
+	took := time.Since(began)
+	if err != nil || repaired != 1 {
+		t.Fatalf("Reconcile repaired %d (%v), want 1", repaired, err)
+	}
+	if parts := redisstore.DefaultPartitions; took < time.Duration(parts-1)*pause {
+		t.Errorf("the sweep took %v; with a %v pause between pages of %d partitions it cannot take less than %v", took, pause, parts, time.Duration(parts-1)*pause)
+	}
+}

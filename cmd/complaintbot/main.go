@@ -127,6 +127,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Location:      cfg.Location,
 		Catalog:       catalog,
 		Timing:        cfg.Timing,
+		// A sweep of 16 partitions of a small store takes some 6 s; one of
+		// 100,000 open cases about 30 s.
+		SweepPause: 200 * time.Millisecond,
 	}, bot.WithLogger(log), bot.WithPoke(runner.Poke), bot.WithObserver(mx))
 
 	periodic, err := periodicJobs(cfg, rdb, store.Options().Prefix+":periodic", replica, engine, log, mx)
