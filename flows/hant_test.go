@@ -102,7 +102,7 @@ func TestHantEveryKeywordInTraditional(t *testing.T) {
 				continue
 			}
 			found := false
-			for _, h := range lexicon.find(u.norm) {
+			for _, h := range lexicon().find(u.norm) {
 				if h.lex.word == lx.word && h.start == 0 && h.end == len(u.norm) {
 					found = true
 				}

@@ -99,7 +99,7 @@ func prepareUtterance(text string) *utterance {
 	toSrc = append(toSrc, int32(len(src)))
 	u.norm = b.String()
 	u.toSrc = toSrc
-	u.hits = dropContained(lexicon.find(u.norm))
+	u.hits = dropContained(lexicon().find(u.norm))
 	u.split()
 	return u
 }
