@@ -199,13 +199,32 @@ func benchCaseWakeUps(b *testing.B, quiet, warm bool) {
 // is due now (the owner was nudged already).
 func seedClaimedCases(b *testing.B, store *redisstore.Store, n int, quiet bool) {
 	b.Helper()
+	t := bot.NewEngine(store, bot.Config{}).Config().Timing // the defaults
+	now := time.Now()
+	seedCases(b, store, n, "bench", 16, func(c *bot.Case, ch *bot.Change) {
+		if quiet {
+			c.NewsAt = now.Add(-t.CheckinAfter - t.CheckinOwnerGrace - time.Minute)
+			c.Done = map[string]time.Time{bot.TimedCheckinOwner + "@" + strconv.FormatInt(c.NewsAt.UnixMilli(), 10): now}
+			c.Wake = now
+		} else {
+			c.NewsAt = now
+			c.Wake = now.Add(t.CheckinAfter)
+		}
+	})
+}
+
+// seedCases commits cases "1" … "n", each of its own customer (user
+// prefix plus the number), claimed by alice two days ago, from workers
+// goroutines; edit sets what differs (the case's timing, the change's
+// wake-ups) before each commit.
+func seedCases(b *testing.B, store *redisstore.Store, n int, prefix string, workers int, edit func(*bot.Case, *bot.Change)) {
+	b.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	t := bot.NewEngine(store, bot.Config{}).Config().Timing // the defaults
 	var wg sync.WaitGroup
 	var failed atomic.Value
 	next := atomic.Int64{}
-	for w := 0; w < 16; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -214,7 +233,7 @@ func seedClaimedCases(b *testing.B, store *redisstore.Store, n int, quiet bool) 
 				if k > n {
 					return
 				}
-				user := fmt.Sprintf("bench%06d", k)
+				user := fmt.Sprintf("%s%06d", prefix, k)
 				customer := bot.CustomerKey("web", user)
 				opened := now.Add(-48 * time.Hour)
 				c := &bot.Case{
@@ -235,16 +254,10 @@ func seedClaimedCases(b *testing.B, store *redisstore.Store, n int, quiet bool) 
 						{At: opened.Add(time.Hour), Who: "alice", What: bot.EvPromised, Detail: "tomorrow 18:00"},
 					},
 				}
-				if quiet {
-					c.NewsAt = now.Add(-t.CheckinAfter - t.CheckinOwnerGrace - time.Minute)
-					c.Done = map[string]time.Time{bot.TimedCheckinOwner + "@" + strconv.FormatInt(c.NewsAt.UnixMilli(), 10): now}
-					c.Wake = now
-				} else {
-					c.NewsAt = now
-					c.Wake = now.Add(t.CheckinAfter)
-				}
-				conv := &bot.Conversation{Customer: customer, Channel: "web", User: user, Session: 1, Case: c.ID, Lang: flows.ZH}
-				if err := store.Commit(ctx, &bot.Change{Customer: customer, Conv: conv, Cases: []*bot.Case{c}}); err != nil {
+				ch := &bot.Change{Customer: customer, Cases: []*bot.Case{c},
+					Conv: &bot.Conversation{Customer: customer, Channel: "web", User: user, Session: 1, Case: c.ID, Lang: flows.ZH}}
+				edit(c, ch)
+				if err := store.Commit(ctx, ch); err != nil {
 					failed.Store(err)
 					return
 				}

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +16,6 @@ import (
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
-	"github.com/complaintbot/complaintbot/flows"
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
 
@@ -66,7 +63,7 @@ func BenchmarkReconcileOpenCases(b *testing.B) {
 	}()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
-	cpu0 := cpuTime()
+	cpu0 := processCPU()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		repaired, err := eng.Reconcile(ctx, time.Now())
@@ -75,7 +72,7 @@ func BenchmarkReconcileOpenCases(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	cpu := cpuTime() - cpu0
+	cpu := processCPU() - cpu0
 	runtime.ReadMemStats(&ms1)
 	close(stop)
 	wg.Wait()
@@ -90,56 +87,12 @@ func BenchmarkReconcileOpenCases(b *testing.B) {
 // leaves them.
 func seedScheduledCases(b *testing.B, store *redisstore.Store, n int) {
 	b.Helper()
-	ctx := context.Background()
 	now := time.Now()
 	wake := now.Add(time.Hour).Truncate(time.Millisecond)
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	next := atomic.Int64{}
-	for w := 0; w < 32; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1))
-				if k > n {
-					return
-				}
-				user := fmt.Sprintf("sweep%06d", k)
-				customer := bot.CustomerKey("web", user)
-				opened := now.Add(-48 * time.Hour)
-				c := &bot.Case{
-					ID: strconv.Itoa(k), Status: bot.Claimed, Priority: bot.Normal, Emotion: flows.Upset, Lang: flows.ZH,
-					Channel: "web", Customer: customer, CustomerID: user, CustomerName: "客户" + user,
-					Facts: flows.Facts{
-						flows.Grievance: {Value: "衣柜送来就是坏的,门关不上"},
-						flows.Order:     {Value: "B" + strconv.Itoa(77000+k)},
-						flows.Outcome:   {Value: "退款", Kinds: []string{flows.Refund}},
-					},
-					Summary: "“衣柜送来就是坏的,门关不上”。订单/商品:B77。希望:退款。",
-					Session: 1, Opened: opened, Updated: now, FirstResponseDue: opened.Add(15 * time.Minute),
-					Owner: "alice", ClaimedAt: opened.Add(5 * time.Minute), FirstReplyAt: opened.Add(8 * time.Minute),
-					NewsAt: now, Intake: flows.Confirmed, Tip: strings.Repeat("x", 80), Wake: wake,
-					History: []bot.Event{
-						{At: opened, Who: "bot", What: bot.EvOpened, Detail: "confirmed"},
-						{At: opened.Add(5 * time.Minute), Who: "alice", What: bot.EvClaimed},
-						{At: opened.Add(time.Hour), Who: "alice", What: bot.EvPromised, Detail: "tomorrow 18:00"},
-					},
-				}
-				err := store.Commit(ctx, &bot.Change{Customer: customer, Cases: []*bot.Case{c},
-					Conv:    &bot.Conversation{Customer: customer, Channel: "web", User: user, Session: 1, Case: c.ID, Lang: flows.ZH},
-					WakeUps: map[string]time.Time{bot.CaseWakeUp(c.ID): wake}})
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err, ok := failed.Load().(error); ok {
-		b.Fatal(err)
-	}
+	seedCases(b, store, n, "sweep", 32, func(c *bot.Case, ch *bot.Change) {
+		c.NewsAt, c.Wake = now, wake
+		ch.WakeUps = map[string]time.Time{bot.CaseWakeUp(c.ID): wake}
+	})
 }
 
 // rss is this process's resident set size, in bytes.
@@ -154,11 +107,4 @@ func rss() int64 {
 	}
 	pages, _ := strconv.ParseInt(f[1], 10, 64)
 	return pages * int64(os.Getpagesize())
-}
-
-// cpuTime is the CPU this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
