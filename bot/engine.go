@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/complaintbot/complaintbot/flows"
@@ -143,6 +144,10 @@ type Engine struct {
 	poke func(time.Time)
 	// obs is told what the engine did, for metrics; never nil.
 	obs Observer
+	// idents are the identity maps of platforms without a stable user id
+	// (WeChat), by platform: the facts of their cases are indexed there
+	// (noteFacts).
+	idents sync.Map
 }
 
 // Observer is told what the engine does, for metrics. Its methods are
@@ -270,6 +275,7 @@ func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func
 			e.poked(ch)
 			e.obs.Committed(op, attempt)
 			e.caseEvents(ch, now)
+			e.noteFacts(ctx, ch)
 			return false, nil
 		case errors.Is(err, ErrDuplicate):
 			return true, nil
@@ -281,6 +287,37 @@ func (e *Engine) update(ctx context.Context, op string, q LoadQuery, decide func
 		}
 	}
 	return false, &Error{Code: ECONFLICT, Op: op, Message: "too much contention; try again"}
+}
+
+// Identities returns platform's identity map, kept in store, made on first
+// use. The engine indexes the facts of the platform's cases in it after
+// each commit, so that a customer whose look changed can be recognised by
+// the phone or order number they gave (Identities.Recognise).
+func (e *Engine) Identities(platform string, store IdentityStore) *Identities {
+	if v, ok := e.idents.Load(platform); ok {
+		return v.(*Identities)
+	}
+	v, _ := e.idents.LoadOrStore(platform, NewIdentities(store, platform))
+	return v.(*Identities)
+}
+
+// noteFacts indexes the facts of the cases ch committed, on platforms with
+// an identity map. A failure is only logged: a fact missing from the index
+// costs a question to the team later, never a wrong merge.
+func (e *Engine) noteFacts(ctx context.Context, ch *Change) {
+	for _, c := range ch.Cases {
+		v, ok := e.idents.Load(c.Channel)
+		if !ok || c.CustomerID == "" {
+			continue
+		}
+		keys := FactKeys(c.Facts)
+		if len(keys) == 0 {
+			continue
+		}
+		if err := v.(*Identities).noteFacts(ctx, c.CustomerID, keys); err != nil {
+			e.log.Warn("index a case's facts", "case", c.ID, "platform", c.Channel, "err", err)
+		}
+	}
 }
 
 // caseEvents logs, and tells the observer of, the events this change added

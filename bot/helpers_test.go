@@ -60,6 +60,16 @@ type harness struct {
 	cfg     bot.Config
 	// log is everything outbox() ever read, in order.
 	log []bot.Outbound
+	// channel is the customers' platform; "" is web.
+	channel string
+}
+
+// customers is the customers' platform.
+func (h *harness) customers() string {
+	if h.channel == "" {
+		return "web"
+	}
+	return h.channel
 }
 
 func newHarness(t *testing.T, cfg bot.Config) *harness {
@@ -131,7 +141,7 @@ func (h *harness) replica() *bot.Engine {
 
 func (h *harness) send(customer, text string, atts ...bot.Attachment) bot.Receipt {
 	h.t.Helper()
-	r, err := h.eng.Handle(h.ctx, bot.Inbound{Channel: "web", Role: bot.CustomerRole, User: customer, Text: text, Attachments: atts})
+	r, err := h.eng.Handle(h.ctx, bot.Inbound{Channel: h.customers(), Role: bot.CustomerRole, User: customer, Text: text, Attachments: atts})
 	if err != nil {
 		h.t.Fatalf("customer %s says %q: %v", customer, text, err)
 	}
@@ -149,7 +159,7 @@ func (h *harness) staff(name, thread, text string) error {
 func (h *harness) wake(customer string) {
 	h.t.Helper()
 	now := h.clock.Add(h.eng.Config().Quiet + time.Millisecond)
-	if err := h.eng.Wake(h.ctx, bot.ConvWakeUp("web:"+customer), now); err != nil {
+	if err := h.eng.Wake(h.ctx, bot.ConvWakeUp(h.customers()+":"+customer), now); err != nil {
 		h.t.Fatalf("wake %s: %v", customer, err)
 	}
 }
@@ -164,7 +174,7 @@ func (h *harness) turn(customer string, msgs ...string) string {
 	h.wake(customer)
 	var said []string
 	for _, m := range h.outbox() {
-		if m.Audience == bot.ToCustomer && m.Customer == "web:"+customer {
+		if m.Audience == bot.ToCustomer && m.Customer == h.customers()+":"+customer {
 			said = append(said, m.Text)
 		}
 	}
@@ -177,7 +187,10 @@ func (h *harness) turn(customer string, msgs ...string) string {
 func (h *harness) outbox() []bot.Outbound {
 	h.t.Helper()
 	var out []bot.Outbound
-	for _, ch := range []string{"web", "test"} {
+	for _, ch := range []string{"web", "test", h.channel} {
+		if ch == "" {
+			continue
+		}
 		for {
 			items, err := h.store.ReadOutbox(h.ctx, ch, "test", 100, 0)
 			if err != nil {
@@ -200,7 +213,7 @@ func (h *harness) outbox() []bot.Outbound {
 
 func (h *harness) snapshot(customer string) *bot.Snapshot {
 	h.t.Helper()
-	s, err := h.store.Load(h.ctx, bot.LoadQuery{Customer: "web:" + customer})
+	s, err := h.store.Load(h.ctx, bot.LoadQuery{Customer: h.customers() + ":" + customer})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ type IdentityStore interface {
 	IdentityFields(ctx context.Context, platform string, fields ...string) ([]string, error)
 	// SetIdentityFields writes fields (an empty value deletes the field).
 	SetIdentityFields(ctx context.Context, platform string, kv map[string]string) error
+	// AddIdentityField sets field to value unless it is set already, and
+	// returns the value it holds now, in one atomic step.
+	AddIdentityField(ctx context.Context, platform, field, value string) (string, error)
 }
 
 // Recognition is who a contact is.
@@ -46,6 +49,15 @@ type Recognition struct {
 	// nothing may be sent to the contact or the candidates until a person
 	// answers it (Identities.Answer).
 	Doubt *Doubt
+	// Settled is the open question about the contact that the facts they
+	// gave answered now (User is the candidate they named); Released are
+	// the messages it held, with their customer, to accept before this one.
+	Settled  *Doubt
+	Released []Inbound
+	// ByFacts, when set, is the known customer the facts the contact gave
+	// named, though their look is new: the team is told, so that a person
+	// can see it.
+	ByFacts *Candidate
 }
 
 // Doubt is a contact who may be one of several known customers.
@@ -85,6 +97,8 @@ type Identities struct {
 	byAddr  map[string]string
 	// contacts are this login's friends by "r:"+remark and "l:"+look.
 	contacts map[string]Contact
+	// notes are the facts already indexed (noteFacts).
+	notes factNotes
 }
 
 // NewIdentities returns the identity map of platform, kept in store.
@@ -141,22 +155,30 @@ type record struct {
 	Address string `json:"address,omitempty"`
 }
 
-// Recognise says who contact c of login is, in this order of signals:
+// Recognise says who contact c of login is, who wrote said, in this order
+// of signals:
 //
 //  1. the address already recognised in this login;
 //  2. the remark name, when one is set and known;
 //  3. the nickname together with the avatar id, when exactly one known
 //     customer has that look and only one friend of this login has it;
-//  4. otherwise, when known customers share the nickname (another avatar,
-//     or the look is shared), a Doubt listing them: never a guess;
-//  5. otherwise, when customers of the previous login are missing from this
+//  4. the facts said gives (a phone number, an e-mail address, an order
+//     number) when the intake collected them from one customer only, who
+//     is not someone else of this login, and no other known customer has
+//     the contact's nickname;
+//  5. otherwise, when known customers share the nickname (another avatar,
+//     or the look is shared) or the facts point at customers, a Doubt
+//     listing them: never a guess;
+//  6. otherwise, when customers of the previous login are missing from this
 //     one (they may have changed both nickname and avatar), a Doubt listing
 //     them;
-//  6. otherwise a new customer.
+//  7. otherwise a new customer.
 //
+// A contact already in doubt stays so until the team answers, or until
+// they give a fact that certainly names one of the candidates (Settled).
 // A certain recognition records the contact's current address, so that
 // messages to the customer reach them in this login (Address).
-func (ids *Identities) Recognise(ctx context.Context, login string, c Contact) (Recognition, error) {
+func (ids *Identities) Recognise(ctx context.Context, login string, c Contact, said string) (Recognition, error) {
 	ids.mu.Lock()
 	if u, ok := ids.byAddr[c.Address]; ok && ids.login == login {
 		ids.mu.Unlock()
@@ -177,7 +199,15 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact) (
 	if vals[3] != "" {
 		var d Doubt
 		if json.Unmarshal([]byte(vals[3]), &d) == nil {
-			return Recognition{Doubt: &d}, nil
+			user, named, err := ids.byFacts(ctx, login, c, said)
+			if err != nil || user == "" || !slices.ContainsFunc(d.Candidates, func(k Candidate) bool { return k.User == user }) {
+				return Recognition{Doubt: &d}, err
+			}
+			held, err := ids.settle(ctx, &d, user)
+			if err != nil {
+				return Recognition{}, err
+			}
+			return Recognition{User: user, Settled: &d, Released: held, ByFacts: &named[0]}, nil
 		}
 	}
 	if c.Remark != "" && vals[1] != "" {
@@ -213,9 +243,22 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact) (
 			}
 		}
 	}
-	switch {
-	case len(exact) == 1 && !shared:
+	if len(exact) == 1 && !shared {
 		return Recognition{User: exact[0]}, ids.bind(ctx, login, exact[0], c)
+	}
+	certain, byFacts, err := ids.byFacts(ctx, login, c, said)
+	if err != nil {
+		return Recognition{}, err
+	}
+	if certain != "" && (len(cands) == 0 || len(cands) == 1 && cands[0].User == certain) {
+		return Recognition{User: certain, ByFacts: &byFacts[0]}, ids.bind(ctx, login, certain, c)
+	}
+	for _, k := range byFacts {
+		if !slices.ContainsFunc(cands, func(h Candidate) bool { return h.User == k.User }) {
+			cands = append(cands, k)
+		}
+	}
+	switch {
 	case len(cands) == 0:
 		if cands, err = ids.vanished(ctx, login); err != nil {
 			return Recognition{}, err
@@ -362,7 +405,7 @@ func (ids *Identities) Address(ctx context.Context, login, user string) (addr st
 	if !ok || !current {
 		return "", false, nil
 	}
-	rec, err := ids.Recognise(ctx, login, c)
+	rec, err := ids.Recognise(ctx, login, c, "")
 	if err != nil || rec.User != user {
 		return "", rec.Doubt != nil, err
 	}
@@ -409,7 +452,7 @@ func (ids *Identities) Answer(ctx context.Context, text string) (held []Inbound,
 		return nil, false, nil
 	}
 	code := strings.ToUpper(f[1])
-	vals, err := ids.store.IdentityFields(ctx, ids.platform, "q:"+code, "hq:"+code)
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "q:"+code)
 	if err != nil || vals[0] == "" {
 		return nil, false, err
 	}
@@ -439,21 +482,32 @@ func (ids *Identities) Answer(ctx context.Context, text string) (held []Inbound,
 	default:
 		user = newID()
 	}
+	held, err = ids.settle(ctx, &d, user)
+	return held, err == nil, err
+}
+
+// settle closes question d: its contact is user. It returns the messages
+// it held, now with their customer.
+func (ids *Identities) settle(ctx context.Context, d *Doubt, user string) (held []Inbound, err error) {
 	if err := ids.bind(ctx, d.Login, user, d.Contact); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	_ = json.Unmarshal([]byte(vals[1]), &held)
-	kv := map[string]string{"q:" + code: "", "hq:" + code: "", "doubt:" + d.Login + ":" + d.Contact.Address: ""}
+	vals, err := ids.store.IdentityFields(ctx, ids.platform, "hq:"+d.Code)
+	if err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(vals[0]), &held)
+	kv := map[string]string{"q:" + d.Code: "", "hq:" + d.Code: "", "doubt:" + d.Login + ":" + d.Contact.Address: ""}
 	for _, c := range d.Candidates {
 		kv["held:"+c.User] = ""
 	}
 	if err := ids.store.SetIdentityFields(ctx, ids.platform, kv); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	for i := range held {
 		held[i].User = user
 	}
-	return held, true, nil
+	return held, nil
 }
 
 // PostTeam posts text to the team channel once per id, whichever replica

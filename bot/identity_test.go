@@ -2,10 +2,12 @@ package bot_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/complaintbot/complaintbot/bot"
 	"github.com/complaintbot/complaintbot/bot/redisstore"
+	"github.com/complaintbot/complaintbot/flows"
 	"github.com/complaintbot/complaintbot/scheduler/redistest"
 )
 
@@ -54,7 +56,7 @@ func TestIdentities(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			rec, err := ids.Recognise(ctx, step.login, step.writer)
+			rec, err := ids.Recognise(ctx, step.login, step.writer, "你好")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,5 +118,40 @@ func TestIdentities(t *testing.T) {
 	}
 	if addr, held, err := ids.Address(ctx, "L8", users["wang"]); addr != "@w8" || held || err != nil {
 		t.Errorf("Address = %q, %v, %v; want @w8 by the remark", addr, held, err)
+	}
+}
+
+// TestFactKeysIn: the facts that tell people apart, normalised so that a
+// phone written two ways is one key; what is negated, too short to be
+// anybody's, or no fact at all gives none.
+func TestFactKeysIn(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"我电话是13812345678", []string{"phone:+8613812345678"}},
+		{"我的手机号：138 1234 5678，订单号JD20260312001", []string{"order:JD20260312001", "phone:+8613812345678"}},
+		{"my email is Wang@Example.com", []string{"email:wang@example.com"}},
+		{"我的qq是12345678", []string{"contact:qq12345678"}},
+		{"order #88812345 still not here", []string{"order:88812345"}},
+		{"不是13812345678", nil},
+		{"订单号A12", nil},
+		{"你好，在吗", nil},
+		{"", nil},
+	} {
+		got := bot.FactKeysIn(c.text)
+		slices.Sort(got)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("FactKeysIn(%q) = %v, want %v", c.text, got, want)
+		}
+	}
+	f := flows.Facts{}
+	f[flows.Contact] = flows.Fact{Value: "+8613812345678"}
+	f[flows.Order] = flows.Fact{Number: "jd20260312001"}
+	if got := bot.FactKeys(f); !slices.Equal(got, []string{"phone:+8613812345678", "order:JD20260312001"}) {
+		t.Errorf("FactKeys = %v", got)
 	}
 }

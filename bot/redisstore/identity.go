@@ -86,3 +86,16 @@ func (s *Store) SaveSession(ctx context.Context, name string, data []byte, ttl t
 	}
 	return nil
 }
+
+// AddIdentityField sets field to value unless it is set already, and returns
+// the value the field holds now, in one transaction.
+func (s *Store) AddIdentityField(ctx context.Context, platform, field, value string) (string, error) {
+	key := s.identityKey(platform)
+	pipe := s.rdb.TxPipeline()
+	pipe.HSetNX(ctx, key, field, value)
+	cur := pipe.HGet(ctx, key, field)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return "", internalError("redisstore.AddIdentityField", err)
+	}
+	return cur.Val(), nil
+}

@@ -118,36 +118,66 @@ func (a *Adapter) customerMessage(ctx context.Context, s *session, m *openwechat
 	}
 	in := bot.Inbound{Channel: Channel, ID: "m:" + m.MsgId, Role: bot.CustomerRole, Address: m.FromUserName, Name: name,
 		Text: text, Attachments: atts, At: msgTime(m)}
+	var rec bot.Recognition
+	known := false
 	a.retry(ctx, "recognise", func() error {
-		rec, err := a.ids.Recognise(ctx, s.login, c)
-		if err != nil {
-			return err
-		}
-		if rec.Doubt != nil {
-			first, err := a.ids.Hold(ctx, rec.Doubt, in)
-			if err != nil {
-				return err
-			}
-			if first {
-				a.log.Warn("wechat: a contact who may be one of several customers; asking the team", "question", rec.Doubt.Code)
-				a.tell(ctx, "doubt:"+rec.Doubt.Code, "wechat.doubt", doubtData(rec.Doubt))
-			}
-			return nil
-		}
-		in.User = rec.User
-		return a.accept(ctx, in)
+		r, err := a.ids.Recognise(ctx, s.login, c, text)
+		rec, known = r, err == nil
+		return err
 	})
+	if !known {
+		return
+	}
+	if d := rec.Doubt; d != nil {
+		a.retry(ctx, "hold", func() error {
+			first, err := a.ids.Hold(ctx, d, in)
+			if err == nil && first {
+				a.log.Warn("wechat: a contact who may be one of several customers; asking the team", "question", d.Code)
+				a.tell(ctx, "doubt:"+d.Code, "wechat.doubt", doubtData(d))
+			}
+			return err
+		})
+		return
+	}
+	// Each step is retried on its own: a question the facts settled is
+	// settled once, and the messages it held are in memory only now.
+	a.acceptAll(ctx, rec.Released)
+	switch {
+	case rec.Settled != nil:
+		a.log.Info("wechat: a customer's facts answered who they are", "question", rec.Settled.Code, "released", len(rec.Released))
+		a.tell(ctx, "settled:"+rec.Settled.Code, "wechat.doubt_settled",
+			map[string]any{"Name": c.Nick, "Code": rec.Settled.Code, "Known": candidateName(*rec.ByFacts)})
+	case rec.ByFacts != nil:
+		a.log.Info("wechat: a customer with a new look recognised by their facts")
+		a.tell(ctx, "facts:"+s.login+":"+c.Address, "wechat.recognised_by_facts",
+			map[string]any{"Name": c.Nick, "Known": candidateName(*rec.ByFacts)})
+	}
+	in.User = rec.User
+	a.retry(ctx, "accept", func() error { return a.accept(ctx, in) })
+}
+
+// acceptAll accepts messages a question held, in order, each retried on
+// its own.
+func (a *Adapter) acceptAll(ctx context.Context, held []bot.Inbound) {
+	for _, h := range held {
+		a.retry(ctx, "accept", func() error { return a.accept(ctx, h) })
+	}
+}
+
+// candidateName writes a known customer as staff know them: the nickname,
+// and the remark name when there is one.
+func candidateName(c bot.Candidate) string {
+	if c.Remark != "" {
+		return c.Nick + " (" + c.Remark + ")"
+	}
+	return c.Nick
 }
 
 // doubtData words a question for the team: who wrote, and the candidates.
 func doubtData(d *bot.Doubt) map[string]any {
 	var lines []string
 	for i, c := range d.Candidates {
-		who := c.Nick
-		if c.Remark != "" {
-			who += " (" + c.Remark + ")"
-		}
-		lines = append(lines, fmt.Sprintf("%d. %s", i+1, who))
+		lines = append(lines, fmt.Sprintf("%d. %s", i+1, candidateName(c)))
 	}
 	return map[string]any{"Name": d.Contact.Nick, "Code": d.Code, "Candidates": strings.Join(lines, "\n")}
 }
@@ -212,22 +242,24 @@ func (a *Adapter) staffMessage(ctx context.Context, s *session, m *openwechat.Me
 	if text == "" && len(atts) == 0 {
 		return
 	}
-	a.retry(ctx, "accept", func() error {
-		held, ok, err := a.ids.Answer(ctx, text)
-		if err != nil {
-			return err
-		}
-		if ok {
-			for _, h := range held {
-				if err := a.accept(ctx, h); err != nil {
-					return err
-				}
-			}
-			a.log.Info("wechat: the team answered who a customer is", "by", handle, "released", len(held))
-			return nil
-		}
-		return a.accept(ctx, in)
+	// The answer is settled once, and the messages it held are in memory
+	// only then: each is accepted with a retry of its own.
+	var held []bot.Inbound
+	answered, done := false, false
+	a.retry(ctx, "answer", func() error {
+		h, ok, err := a.ids.Answer(ctx, text)
+		held, answered, done = h, ok, err == nil
+		return err
 	})
+	switch {
+	case !done:
+		return
+	case answered:
+		a.acceptAll(ctx, held)
+		a.log.Info("wechat: the team answered who a customer is", "by", handle, "released", len(held))
+	default:
+		a.retry(ctx, "accept", func() error { return a.accept(ctx, in) })
+	}
 }
 
 // caseNumber finds the case a quoted message of the bot is about: every

@@ -49,6 +49,7 @@ type Engine interface {
 	PostTeam(ctx context.Context, id, text string) error
 	People() *bot.Directory
 	Config() bot.Config
+	Identities(platform string, store bot.IdentityStore) *bot.Identities
 }
 
 var _ Engine = (*bot.Engine)(nil)
@@ -188,7 +189,7 @@ func New(o Options) (*Adapter, error) {
 		o.SlowDown = time.Minute
 	}
 	cfg := o.Engine.Config()
-	a := &Adapter{o: o, engine: o.Engine, store: o.Store, ids: bot.NewIdentities(o.Store, Channel),
+	a := &Adapter{o: o, engine: o.Engine, store: o.Store, ids: o.Engine.Identities(Channel, o.Store),
 		log: o.Logger.With("platform", Channel), cat: cfg.Catalog, lang: cfg.TeamLang}
 	if a.cat == nil {
 		a.cat = flows.MustCatalog()
