@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -184,30 +183,15 @@ func (ids *Identities) byFacts(ctx context.Context, login string, c Contact, sai
 	if len(users) == 0 {
 		return "", nil, nil
 	}
-	fields = fields[:0]
-	for _, u := range users {
-		fields = append(fields, "u:"+u)
-	}
-	recs, err := ids.store.IdentityFields(ctx, ids.platform, fields...)
+	cands, recs, err := ids.candidates(ctx, login, c, users)
 	if err != nil {
 		return "", nil, err
 	}
 	free := 0
-	for i, raw := range recs {
-		var r record
-		if json.Unmarshal([]byte(raw), &r) != nil {
-			continue
-		}
-		if r.Login == login && r.Address != c.Address {
-			continue // someone else of this very login
-		}
-		if c.Remark != "" && r.Remark != "" && r.Remark != c.Remark {
-			continue // staff told them apart
-		}
-		cands = append(cands, Candidate{User: users[i], Nick: r.Nick, Remark: r.Remark})
+	for i, r := range recs {
 		if !ids.presentElsewhere(r, c.Address) {
 			free++
-			certain = users[i]
+			certain = cands[i].User
 		}
 	}
 	if ambiguous || len(cands) != 1 || free != 1 {

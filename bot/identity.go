@@ -215,32 +215,14 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact, s
 	}
 	var users []string
 	_ = json.Unmarshal([]byte(vals[2]), &users)
-	var cands []Candidate
+	cands, recs, err := ids.candidates(ctx, login, c, users)
+	if err != nil {
+		return Recognition{}, err
+	}
 	var exact []string
-	if len(users) > 0 {
-		fields := make([]string, len(users))
-		for i, u := range users {
-			fields[i] = "u:" + u
-		}
-		recs, err := ids.store.IdentityFields(ctx, ids.platform, fields...)
-		if err != nil {
-			return Recognition{}, err
-		}
-		for i, raw := range recs {
-			var r record
-			if json.Unmarshal([]byte(raw), &r) != nil {
-				continue
-			}
-			if r.Login == login && r.Address != c.Address {
-				continue // someone else of this very login
-			}
-			if c.Remark != "" && r.Remark != "" && r.Remark != c.Remark {
-				continue // staff told them apart
-			}
-			cands = append(cands, Candidate{User: users[i], Nick: r.Nick, Remark: r.Remark})
-			if r.Avatar == c.Avatar && c.Avatar != "" {
-				exact = append(exact, users[i])
-			}
+	for i, r := range recs {
+		if r.Avatar == c.Avatar && c.Avatar != "" {
+			exact = append(exact, cands[i].User)
 		}
 	}
 	if len(exact) == 1 && !shared {
@@ -273,6 +255,40 @@ func (ids *Identities) Recognise(ctx context.Context, login string, c Contact, s
 	}
 	u := newID()
 	return Recognition{User: u, New: true}, ids.bind(ctx, login, u, c)
+}
+
+// candidates returns those of users whom contact c of login may be, with
+// their records: not someone else of this very login, and not told apart
+// by staff with another remark name.
+func (ids *Identities) candidates(ctx context.Context, login string, c Contact, users []string) ([]Candidate, []record, error) {
+	if len(users) == 0 {
+		return nil, nil, nil
+	}
+	fields := make([]string, len(users))
+	for i, u := range users {
+		fields[i] = "u:" + u
+	}
+	raws, err := ids.store.IdentityFields(ctx, ids.platform, fields...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cands []Candidate
+	var recs []record
+	for i, raw := range raws {
+		var r record
+		if json.Unmarshal([]byte(raw), &r) != nil {
+			continue
+		}
+		if r.Login == login && r.Address != c.Address {
+			continue // someone else of this very login
+		}
+		if c.Remark != "" && r.Remark != "" && r.Remark != c.Remark {
+			continue // staff told them apart
+		}
+		cands = append(cands, Candidate{User: users[i], Nick: r.Nick, Remark: r.Remark})
+		recs = append(recs, r)
+	}
+	return cands, recs, nil
 }
 
 // vanished returns the customers seen in the login before login whom no
