@@ -82,6 +82,9 @@ type Sent struct {
 	Menu     []MenuItem
 	Welcome  bool // sent with a welcome code (send_msg_on_event)
 	Closing  bool // sent with the closing msg_code of a change to state 4 (send_msg_on_event)
+	// Seq orders what the fake accepted: messages sent and sessions
+	// moved (Transfer.Seq) share it.
+	Seq int
 	At       time.Time
 	Raw      json.RawMessage
 }
@@ -123,6 +126,7 @@ type Server struct {
 	servicers map[string]bool
 	sessions  map[string]session // customer → their session's state
 	transfers []Transfer
+	accepted  int // Sent.Seq and Transfer.Seq
 }
 
 type welcomeCode struct {
@@ -145,6 +149,7 @@ type Transfer struct {
 	Servicer string
 	MsgCode  string // the code returned, "" for none
 	At       time.Time
+	Seq      int // orders transfers and messages sent (Sent.Seq)
 }
 
 // WithServicer makes userid a servicer (接待人员) of the account, "on
@@ -626,6 +631,8 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 		}
 		s.since[m.ToUser]++
 	}
+	s.accepted++
+	m.Seq = s.accepted
 	s.sent = append(s.sent, m)
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": m.MsgID})
 }
@@ -748,6 +755,8 @@ func (s *Server) stateTrans(w http.ResponseWriter, body map[string]any, _ []byte
 		tr.MsgCode = "mc" + randHex(8)
 		s.welcome[tr.MsgCode] = welcomeCode{user: user, at: s.now, closing: true}
 	}
+	s.accepted++
+	tr.Seq = s.accepted
 	s.transfers = append(s.transfers, tr)
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msg_code": tr.MsgCode})
 }
