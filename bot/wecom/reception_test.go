@@ -237,3 +237,36 @@ func TestReceptionHandover(t *testing.T) {
 	h.staff("bob", id, "Your refund is on its way")
 	h.waitSaid(sam, n, "bob: Your refund is on its way")
 }
+
+// TestReceptionReopenAndNewSession: the customer answers the closing
+// question "not yet": the case reopens with alice, the customer reads so
+// from the bot, and the new session goes to alice again. Later WeCom ends
+// her session by itself (its 48 hours): the customer's next message
+// starts a new one, which goes to alice again.
+func TestReceptionReopenAndNewSession(t *testing.T) {
+	t.Parallel()
+	h := receptionHarness(t, options{reception: true})
+	id := h.intake(sam, kettle)
+	h.staff("alice", "", "claim "+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	n := len(h.f.Sent(sam))
+	h.staff("alice", id, "resolve "+id+" product product defect sent a new one")
+	closing := h.f.WaitSent(sam, n, "the closing question", func(s fakewecom.Sent) bool { return s.Closing })
+	h.f.MenuClick(sam, closing.Menu[1]) // not yet
+	h.notify(0)
+	h.waitCase(id, "the case reopened and held", func(c *bot.CaseView) bool { return c.Status == bot.Claimed && c.HeldBy == "alice" })
+	reopened := h.waitSaid(sam, n, "alice", "#"+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	tr := h.f.Transfers()
+	if last := tr[len(tr)-1]; last.From != fakewecom.StateBot || last.To != fakewecom.StateServicer || last.Seq < reopened.Seq {
+		t.Errorf("the hand-over after the reopening: %+v (the reopening at seq %d)", last, reopened.Seq)
+	}
+
+	h.f.SetState(sam, fakewecom.StateEnded, "")
+	moves := len(h.f.Transfers())
+	h.say(sam, "hello? the new one is broken too")
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	if tr := h.f.Transfers(); len(tr) != moves+1 || tr[moves].From != fakewecom.StateUntreated {
+		t.Errorf("transfers after WeCom ended the session: %+v", tr[moves:])
+	}
+}
