@@ -85,8 +85,8 @@ type Sent struct {
 	// Seq orders what the fake accepted: messages sent and sessions
 	// moved (Transfer.Seq) share it.
 	Seq int
-	At       time.Time
-	Raw      json.RawMessage
+	At  time.Time
+	Raw json.RawMessage
 }
 
 // MenuItem is one click item of a menu message.
