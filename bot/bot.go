@@ -106,6 +106,29 @@ const (
 	KindText   = "text"
 	KindCard   = "card"
 	KindNotice = "notice" // to the team channel, seen only by Outbound.To
+	// KindSession moves the customer's session on a platform with a
+	// reception of its own (Platform.Reception, WeCom's 接待人员): to a
+	// person, who then answers in the platform's own client, back to the
+	// bot, or to its end (Outbound.Session says which). It is addressed
+	// to the customer, so it is delivered in order with what the bot
+	// tells them. It carries no text, except that the end may carry a
+	// closing message (Text, Choices) the platform lets the bot send as
+	// the session ends.
+	KindSession = "session"
+)
+
+// SessionMove is where a KindSession message moves the customer's session.
+type SessionMove string
+
+// Session moves.
+const (
+	// SessionToPerson hands the session to the person Outbound.To, whose
+	// handle on the platform is Outbound.ToHandle (a WeCom userid).
+	SessionToPerson SessionMove = "person"
+	// SessionToBot hands the session back to the bot (the API).
+	SessionToBot SessionMove = "bot"
+	// SessionEnd ends the session, with the closing message, if any.
+	SessionEnd SessionMove = "end"
 )
 
 // Outbound is one message the bot sends. Outbound messages are written to
@@ -149,8 +172,10 @@ type Outbound struct {
 	// offer's options, "is it solved?", a score), for platforms that
 	// show answers to tap (WeCom's menu messages); the text asks the
 	// question in full, so platforms without menus ignore them.
-	Choices []Choice  `json:"choices,omitempty"`
-	At      time.Time `json:"at"`
+	Choices []Choice `json:"choices,omitempty"`
+	// Session is where a KindSession message moves the session.
+	Session SessionMove `json:"session,omitempty"`
+	At      time.Time   `json:"at"`
 }
 
 // Choice is one answer to the question a customer message asks. Label is
@@ -312,6 +337,17 @@ type Case struct {
 	// NoteHinted lists staff who were told, once, that their plain
 	// messages in this case's thread are internal notes.
 	NoteHinted []string `json:"note_hinted,omitempty"`
+
+	// Reception (platforms with a reception of their own, WeCom's
+	// 接待人员). HeldBy is the person (Person.ID) the customer's session was
+	// handed to: while it is set the person answers in the platform's own
+	// client and the bot tells the customer nothing itself. HeldAt is
+	// when it was handed over. SessionEnded is set when the bot ended the
+	// session (at resolve) and cleared when the customer writes again:
+	// until then the platform lets nobody write to them.
+	HeldBy       string    `json:"held_by,omitempty"`
+	HeldAt       time.Time `json:"held_at,omitzero"`
+	SessionEnded bool      `json:"session_ended,omitempty"`
 }
 
 // Question is what the bot asked a customer about their case and waits for.
@@ -394,6 +430,10 @@ const (
 	// EvReachTask: a timed message the platform would not let the bot
 	// send in time was handed to the owner.
 	EvReachTask = "reach_task"
+	// EvSession: the customer's session was handed to a person of the
+	// platform's own reception, back to the bot, or ended (Detail says
+	// which).
+	EvSession = "session"
 )
 
 // Entry is one line of a transcript: every customer, bot and staff message,

@@ -42,6 +42,11 @@ type Card struct {
 	// many more messages it allows, -1 for any number.
 	ReachUntil time.Time `json:"reach_until,omitzero"`
 	ReachLeft  int       `json:"reach_left"`
+	// HeldBy is the display name of the person of the platform's own
+	// reception who holds the customer's session (WeCom's client), ""
+	// while the bot does; HeldByID is their Person.ID.
+	HeldBy   string `json:"held_by,omitempty"`
+	HeldByID string `json:"held_by_id,omitempty"`
 	// Rev numbers the card's versions: it changes whenever the case does.
 	// A button on the card carries it, so that clicking the same button
 	// twice is one action (ActionID).
@@ -101,6 +106,9 @@ func (e *Engine) cardOf(c *Case) *Card {
 	}
 	if lim, ok := e.policy().limits[c.Channel]; ok {
 		card.ReachUntil, card.ReachLeft = c.reach(lim)
+	}
+	if c.held() {
+		card.HeldBy, card.HeldByID = e.nameOf(c.HeldBy), c.HeldBy
 	}
 	if c.Owner != "" {
 		card.OwnerHandle = e.handleOf(c.Owner)
@@ -225,6 +233,12 @@ func (e *Engine) cardText(c *Case) string {
 	if lim, ok := e.policy().limits[c.Channel]; ok {
 		until, left := c.reach(lim)
 		text += "\n" + e.say(lang, "team.reach", map[string]any{"Platform": c.Channel, "Until": e.teamTime(until), "Window": !until.IsZero(), "Counted": left >= 0, "Left": left})
+	}
+	switch {
+	case c.held():
+		text += "\n" + e.say(lang, "team.held", map[string]any{"Platform": c.Channel, "Holder": e.mention(c.HeldBy), "Since": e.teamTime(c.HeldAt)})
+	case c.SessionEnded:
+		text += "\n" + e.say(lang, "team.session_ended", map[string]any{"Platform": c.Channel})
 	}
 	return text
 }

@@ -19,6 +19,7 @@ func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entr
 	if cmd != nil && cmd.Verb == CmdPick {
 		ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
 		c.LastCustomerAt, c.SentSince = now, 0
+		e.customerWrote(c, ch, now)
 		if c.Awaiting == AskPick && c.Offer != nil && cmd.Option >= 1 && cmd.Option <= len(c.Offer.Options) {
 			e.picked(conv, c, ch, cmd.Option, now)
 			return
@@ -31,6 +32,7 @@ func (e *Engine) caseMessage(conv *Conversation, c *Case, ch *Change, entry Entr
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{entry}})
 	c.Attachments = append(c.Attachments, entry.Attachments...)
 	c.LastCustomerAt, c.SentSince = now, 0
+	e.customerWrote(c, ch, now)
 	if c.WaitingSince.IsZero() {
 		c.WaitingSince = now
 	}

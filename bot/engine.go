@@ -69,6 +69,12 @@ type Platform struct {
 	// Limits are the platform's rules for writing to a customer (WeCom:
 	// 48 hours and 5 messages); the zero value is no limit.
 	Limits Limits
+	// Reception is set when the platform has a reception of its own that
+	// a session can be handed to (WeCom's 接待人员, WECOM_RECEPTION=on): a
+	// case's owner with a handle there (Person.Handles[platform], their
+	// userid) gets the customer's session and answers in the platform's
+	// own client while the bot keeps quiet (Case.HeldBy).
+	Reception bool
 }
 
 // Limits are what a platform lets a business send a customer: only within

@@ -37,7 +37,14 @@ func (e *Engine) alertSupervisors(c *Case, ch *Change, text string, now time.Tim
 // the case's transcript.
 //
 // A customer who writes traditional characters reads them (Case.Script).
+//
+// While a person of the platform's own reception holds the customer's
+// session (Case.HeldBy), the bot says nothing: the person answers in the
+// platform's client, and the platform would refuse the bot anyway.
 func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
+	if c.held() {
+		return
+	}
 	if c.Lang == flows.ZH {
 		text = flows.ToScript(text, c.Script)
 	}
@@ -51,7 +58,7 @@ func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
 func (e *Engine) asks(c *Case, ch *Change, q Question) {
 	choices := e.choices(c, q)
 	for i := len(ch.Outbox) - 1; i >= 0; i-- {
-		if m := &ch.Outbox[i]; m.Audience == ToCustomer && m.Case == c.ID {
+		if m := &ch.Outbox[i]; m.Audience == ToCustomer && m.Case == c.ID && m.Kind == KindText {
 			m.Choices = choices
 			return
 		}

@@ -150,7 +150,13 @@ func (p policy) plan(c *Case, now time.Time) (acts []action, next time.Time) {
 			continue
 		}
 		at, task := r.due, false
-		if r.customer {
+		switch {
+		case r.customer && c.held():
+			// A person of the platform's reception holds the session:
+			// the bot would be refused, so the owner is told when it is
+			// due, to say it themselves.
+			task = true
+		case r.customer:
 			lim, limited := p.limits[c.Channel]
 			if at = p.customerAt(r.due, now); at.IsZero() && !limited {
 				continue
@@ -301,6 +307,10 @@ func (c *Case) reach(l Limits) (until time.Time, left int) {
 	left = -1
 	if l.Budget > 0 {
 		left = max(l.Budget-c.SentSince, 0)
+	}
+	if c.SessionEnded {
+		// The bot ended the session: nobody can write until they do.
+		left = 0
 	}
 	return until, left
 }

@@ -150,8 +150,9 @@ func (e *Engine) act(conv *Conversation, c *Case, ch *Change, a action, now time
 // reachTask tells the owner (or, with none, the case's thread) what the bot
 // would have said to a customer the platform no longer lets it reach in
 // time, and until when a person still can: "the 48-hour window with this
-// customer closes at 14:05; send the update now, or call them". Autoclose
-// still closes the case, without the message.
+// customer closes at 14:05; send the update now, or call them". While a
+// person of the platform's reception holds the session, it is theirs to
+// say there. Autoclose still closes the case, without the message.
 func (e *Engine) reachTask(c *Case, ch *Change, a action, data map[string]any, now time.Time) acted {
 	lim := e.policy().limits[c.Channel]
 	until, left := c.reach(lim)
@@ -160,7 +161,15 @@ func (e *Engine) reachTask(c *Case, ch *Change, a action, data map[string]any, n
 	data["Until"] = e.teamTime(until)
 	data["Open"] = !until.IsZero() && now.Before(until) && left != 0
 	data["Left"] = left
-	text := e.cfg.Catalog.Text(e.cfg.TeamLang, "time.reach.task", 1, data)
+	key := "time.reach.task"
+	switch {
+	case c.held():
+		key = "time.held.task"
+		data["Holder"] = e.mention(c.HeldBy)
+	case c.SessionEnded:
+		key = "time.ended.task"
+	}
+	text := e.cfg.Catalog.Text(e.cfg.TeamLang, key, 1, data)
 	if c.Owner != "" {
 		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
 	} else {

@@ -310,6 +310,7 @@ func (a *act) claim() {
 	a.thread("team.claimed", nil)
 	a.ch.Outbox = append(a.ch.Outbox, a.e.inThread(c, a.e.brief(a.snap, c, a.e.cfg.TeamLang), a.now))
 	a.customer("case.claimed", map[string]any{"Owner": a.who.Name, "ID": c.ID})
+	a.e.holdSession(c, a.ch, a.now)
 	a.changed(EvClaimed, "")
 }
 
@@ -318,8 +319,17 @@ func (a *act) claim() {
 // (its reply window closed, its message budget spent), the owner is told
 // so, privately, and the words are kept as a note: nothing is sent into a
 // refusal, nor dropped silently.
+//
+// While the owner holds the customer's session in the platform's own
+// client (Case.HeldBy), the words are kept as a note and the owner told to
+// answer there.
 func (a *act) relay(text string) {
 	c := a.c
+	if c.held() {
+		a.tellKey("notice.held_reply", map[string]any{"Platform": c.Channel, "Holder": a.e.mentionOn(a.in.Channel, c.HeldBy)})
+		a.note(text, false)
+		return
+	}
 	if lim, ok := a.e.policy().limits[c.Channel]; ok {
 		if until, left := c.reach(lim); left == 0 || (!until.IsZero() && !a.now.Before(until)) {
 			a.tellKey("notice.out_of_reach", map[string]any{"Platform": c.Channel, "Until": a.e.teamTime(until), "Closed": !until.IsZero() && !a.now.Before(until)})
@@ -376,6 +386,12 @@ func (a *act) offer() {
 		return
 	}
 	c := a.c
+	if c.held() {
+		// The options would not reach the customer: the owner offers them
+		// in the platform's client.
+		a.tellKey("notice.held_offer", map[string]any{"Platform": c.Channel, "Holder": a.e.mentionOn(a.in.Channel, c.HeldBy)})
+		return
+	}
 	c.Offer = &Offer{Options: a.cmd.Options, Kinds: a.cmd.Kinds, By: a.who.ID, At: a.now}
 	c.Awaiting, c.AskedAt = AskPick, a.now
 	a.customer("case.offer", map[string]any{"Owner": a.who.Name, "Options": a.e.optionLines(c, c.Lang)})
@@ -457,7 +473,9 @@ func (a *act) handover() {
 	a.thread("team.handover", map[string]any{"To": a.e.mention(to.ID), "Reason": a.cmd.Text})
 	dm := a.e.teamSay("dm.handover", map[string]any{"ID": c.ID, "From": a.e.mention(a.who.ID), "Reason": a.cmd.Text}) + "\n\n" + a.e.brief(a.snap, c, a.e.cfg.TeamLang)
 	a.ch.Outbox = append(a.ch.Outbox, a.e.toStaff(to.ID, c.ID, dm, a.now))
+	a.e.releaseSession(c, a.ch, a.now)
 	a.customer("case.handover", map[string]any{"Owner": to.Name})
+	a.e.holdSession(c, a.ch, a.now)
 	a.changed(EvHandover, fmt.Sprintf("%s → %s: %s", from, to.ID, a.cmd.Text))
 }
 
@@ -493,6 +511,9 @@ func (a *act) promise() {
 	c := a.c
 	due := a.cmd.Due.In(a.e.cfg.Location)
 	c.Promise = &Promise{Due: due, Text: a.cmd.DueText, By: a.who.ID, At: a.now}
+	if c.held() {
+		a.tellKey("notice.held_promise", map[string]any{"Platform": c.Channel, "When": a.e.clockWords(a.cmd.Lang, due, a.now)})
+	}
 	a.customer("case.promise", map[string]any{"Owner": a.e.nameOf(c.Owner), "When": a.e.clockWords(c.Lang, due, a.now)})
 	a.thread("team.promised", map[string]any{"When": a.e.clockWords(a.e.cfg.TeamLang, due, a.now)})
 	a.changed(EvPromised, due.Format(time.RFC3339))
@@ -514,8 +535,20 @@ func (a *act) resolve() {
 	c.Awaiting, c.AskedAt = AskSolved, a.now
 	c.WaitingSince = time.Time{}
 	// The question fits what was done: "has the refund reached you?"
-	a.customer(flows.ResolveAskKey(c.Facts[flows.Outcome].Kinds), map[string]any{"Owner": a.e.nameOf(c.Owner)})
-	a.e.asks(c, a.ch, AskSolved)
+	key, data := flows.ResolveAskKey(c.Facts[flows.Outcome].Kinds), map[string]any{"Owner": a.e.nameOf(c.Owner)}
+	if c.held() {
+		// The session ends with the question as its closing message.
+		a.convUsed = true
+		text := a.e.say(c.Lang, key, data)
+		if a.conv != nil {
+			text = a.e.sayVaried(a.conv, c.Lang, key, data)
+		}
+		a.e.endSession(c, a.ch, text, AskSolved, a.now)
+		c.NewsAt = a.now
+	} else {
+		a.customer(key, data)
+		a.e.asks(c, a.ch, AskSolved)
+	}
 	a.thread("team.resolved", map[string]any{
 		"Category": a.e.teamSay("category."+a.cmd.Category, nil),
 		"Cause":    a.e.teamSay("cause."+a.cmd.Cause, nil),
@@ -562,11 +595,13 @@ func (e *Engine) reopen(conv *Conversation, c *Case, ch *Change, now time.Time, 
 	if c.Owner != "" && c.Owner != who {
 		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, text, now))
 	}
+	e.releaseSession(c, ch, now)
 	if c.Owner != "" {
 		e.caseSaysVaried(conv, c, ch, "case.reopened", map[string]any{"Owner": e.nameOf(c.Owner), "ID": c.ID}, now)
 	} else {
 		e.caseSaysVaried(conv, c, ch, "case.reopened_waiting", map[string]any{"ID": c.ID}, now)
 	}
+	e.holdSession(c, ch, now)
 	c.NewsAt = now
 	if conv != nil {
 		ch.Conv = conv

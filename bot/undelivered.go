@@ -55,6 +55,11 @@ func (e *Engine) Undelivered(ctx context.Context, m Outbound, reason string) err
 		}
 		ch := &Change{WakeUps: map[string]time.Time{}}
 		c.History = append(c.History, Event{At: now, Who: "bot", What: EvUndelivered, Detail: m.Channel + " " + m.Recipient() + ": " + reason})
+		if m.Kind == KindSession {
+			// Told every time: a refused hand-over changes who speaks.
+			e.sessionRefused(c, ch, m, data, now)
+			return ch, nil
+		}
 		key := "team.undelivered.staff"
 		if m.Audience == ToCustomer {
 			key = "team.undelivered.customer"

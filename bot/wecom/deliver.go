@@ -44,6 +44,9 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (string, error) {
 	if user == "" {
 		return "", bot.Permanent("no_customer", errors.New("wecom: a message without a customer"))
 	}
+	if d.Kind == bot.KindSession {
+		return a.moveSession(ctx, d, user)
+	}
 	text := d.Text
 	if d.Staff != "" {
 		text = d.Staff + ": " + text

@@ -65,6 +65,10 @@ type options struct {
 	timing    bot.Timing
 	fake      []fakewecom.Option
 	redis     []string // redis-server's arguments
+	// reception turns WeCom's own reception on (WECOM_RECEPTION=on);
+	// people, when set, is the staff directory (with wecom handles).
+	reception bool
+	people    []bot.Person
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -85,8 +89,11 @@ func newHarness(t *testing.T, o options) *harness {
 	}
 	h.cfg = bot.Config{
 		Team: web.Channel, TeamLang: lang, Staff: []string{"alice", "bob"}, Supervisors: []string{"sue"},
-		Platforms: map[string]bot.Platform{web.Channel: {}, wecom.Channel: {Limits: wecom.Limits}},
+		Platforms: map[string]bot.Platform{web.Channel: {}, wecom.Channel: {Limits: wecom.Limits, Reception: o.reception}},
 		Quiet:     150 * time.Millisecond, Location: time.UTC, Timing: o.timing,
+	}
+	if o.people != nil {
+		h.cfg.People = bot.MustDirectory(o.people)
 	}
 	for i := 0; i < max(o.replicas, 1); i++ {
 		h.r = append(h.r, h.start(o, i))

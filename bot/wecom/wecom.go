@@ -12,7 +12,11 @@
 // a question offers (bot.Outbound.Choices), so the customer taps. The
 // platform's rule, replies only within 48 hours of the customer's last
 // message and at most 5 until they write again, is declared (Limits) for
-// the case policy to plan with.
+// the case policy to plan with. With WeCom's own reception on
+// (bot.Platform.Reception), bot.KindSession messages move the customer's
+// session to a receptionist, back to the API, or to its end
+// (service_state/get and trans, session.go), with the closing message
+// sent on the end's msg_code.
 //
 // The API is called by a small client of the adapter's own over the
 // documented HTTP API; silenceper/wechat/v2 provides the callback
@@ -21,7 +25,8 @@
 // URLs and HTTP client are process-wide (util.SetURIModifier,
 // util.DefaultHTTPClient, no timeout), it takes no context, and SyncMsg
 // drops the errcode, which the adapter needs to tell an expired token
-// (42001) from a refusal. See docs/wecom.md.
+// (42001) from a refusal; ServiceStateGet also reads the servicer under
+// a name WeCom does not use (service_userid). See docs/wecom.md.
 package wecom
 
 import (

@@ -24,7 +24,8 @@ var staffFileKeys = map[string]bool{"id": true, "name": true, "role": true}
 //	role = "supervisor"     # or "staff" (the default)
 //	web = "alice"           # a handle per platform: the web name,
 //	slack = "U0123ABCD"     # the Slack user id,
-//	wechat = "王小丽"        # the WeChat group nickname or remark name
+//	wechat = "王小丽"        # the WeChat group nickname or remark name,
+//	wecom = "zhangsan"      # the WeCom userid of a receptionist (WECOM_RECEPTION)
 //
 // A person without handles is known by their id on every platform.
 func readStaffFile(path string) ([]bot.Person, error) {

@@ -29,6 +29,9 @@ type platform struct {
 	// limits are what the platform lets the bot send a customer (a reply
 	// window, a message budget); zero for none.
 	limits bot.Limits
+	// reception reports whether the settings hand sessions to the
+	// platform's own reception (bot.Platform.Reception); nil for never.
+	reception func(*config) bool
 	// start builds the platform's adapter on the shared parts and starts
 	// what it needs; stop (which may be nil) undoes it at shutdown.
 	start func(ctx context.Context, p *parts) (ch bot.Channel, stop func(context.Context), err error)
@@ -123,11 +126,11 @@ func enabledPlatforms(cfg *config) []platform {
 }
 
 // mentions returns the engine's platform descriptions: how each writes a
-// mention, and its limits.
+// mention, its limits, and whether sessions go to its own reception.
 func mentions(cfg *config) map[string]bot.Platform {
 	out := map[string]bot.Platform{}
 	for _, p := range enabledPlatforms(cfg) {
-		out[p.name] = bot.Platform{Mention: p.mention, Limits: p.limits}
+		out[p.name] = bot.Platform{Mention: p.mention, Limits: p.limits, Reception: p.reception != nil && p.reception(cfg)}
 	}
 	return out
 }

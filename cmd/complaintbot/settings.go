@@ -119,6 +119,9 @@ type config struct {
 	WeChat wechatConfig
 	// WeCom holds the WeCom settings (WECOM_*); CorpID "" when off.
 	WeCom wecom.Options
+	// WeComReception is WECOM_RECEPTION: sessions are handed to WeCom's
+	// own reception.
+	WeComReception bool
 	// Paces are the sending paces of the platforms, by name.
 	Paces map[string]bot.Pace
 	// TeamChannel is the platform of the team channel (TEAM_CHANNEL).

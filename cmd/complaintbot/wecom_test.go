@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +115,10 @@ func TestWeComSettingsRefused(t *testing.T) {
 		{with("WECOM_API_URL", "qyapi.weixin.qq.com"), "WECOM_API_URL"},
 		{with("TEAM_CHANNEL", "wecom"), "TEAM_CHANNEL"},
 		{map[string]string{"TEAM_CHANNEL": "wecom"}, "TEAM_CHANNEL"},
+		{map[string]string{"WECOM_RECEPTION": "on"}, "WECOM_RECEPTION"},
+		{with("WECOM_RECEPTION", "sometimes"), "WECOM_RECEPTION"},
+		// On, but nobody has a WeCom userid: nothing would be handed over.
+		{with("WECOM_RECEPTION", "on"), "WECOM_RECEPTION"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0", "WEB_ADDR": "127.0.0.1:0"}
@@ -140,5 +147,32 @@ func TestWeComSettingsRefused(t *testing.T) {
 	var stdout, stderr syncBuffer
 	if err := run(ctx, nil, getenv(env), &stdout, &stderr, nil); err == nil || !strings.HasPrefix(err.Error(), "WECOM_SECRET:") || strings.Contains(err.Error(), "not-the-secret") {
 		t.Errorf("run with a refused secret = %v", err)
+	}
+}
+
+// TestWeComReceptionSetting: WECOM_RECEPTION=on with a receptionist's
+// WeCom userid in STAFF_FILE makes WeCom a platform whose sessions go to
+// its own reception; off (the default) does not.
+func TestWeComReceptionSetting(t *testing.T) {
+	staff := filepath.Join(t.TempDir(), "staff.toml")
+	if err := os.WriteFile(staff, []byte("[[person]]\nname = \"alice\"\nweb = \"alice\"\nwecom = \"zhangsan\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		value string
+		want  bool
+	}{{"on", true}, {"off", false}, {"", false}} {
+		env := map[string]string{"WEB_ADDR": "127.0.0.1:0", "STAFF_FILE": staff, "WECOM_CORP_ID": "wwcorp", "WECOM_SECRET": "s3cret-value",
+			"WECOM_TOKEN": "tok3n-value", "WECOM_AES_KEY": strings.Repeat("a", 43), "WECOM_KF_ID": "wkKF", "WECOM_RECEPTION": tc.value}
+		c, err := parseConfig(nil, getenv(env), io.Discard)
+		if err != nil {
+			t.Fatalf("WECOM_RECEPTION=%q: %v", tc.value, err)
+		}
+		if got := mentions(c)[wecom.Channel].Reception; got != tc.want || c.WeComReception != tc.want {
+			t.Errorf("WECOM_RECEPTION=%q: reception %v, want %v", tc.value, got, tc.want)
+		}
+		if p, ok := c.People.Get("alice"); !ok || p.Handles[wecom.Channel] != "zhangsan" {
+			t.Errorf("alice's wecom handle: %+v", p)
+		}
 	}
 }

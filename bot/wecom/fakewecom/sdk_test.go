@@ -167,3 +167,86 @@ func TestTheSDKChecksTheURL(t *testing.T) {
 		t.Error("notices are POSTs")
 	}
 }
+
+// TestTheSDKMovesTheSession drives the SDK's ServiceStateGet and
+// ServiceStateTrans against the fake: the state the customer's message
+// starts, a hand-over to a servicer (and the refusal of anyone else), the
+// API refused while the servicer holds the session, and the end with a
+// closing code usable once.
+func TestTheSDKMovesTheSession(t *testing.T) {
+	f := fakewecom.New(t, fakewecom.WithServicer("zhangsan"))
+	c := sdk(t, f)
+	f.Text("wmS", "你好")
+	get := func() kf.ServiceStateGetSchema {
+		t.Helper()
+		info, err := c.ServiceStateGet(kf.ServiceStateGetOptions{OpenKFID: f.KfID(), ExternalUserID: "wmS"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	if st := get(); st.ServiceState != fakewecom.StateUntreated {
+		t.Fatalf("a new session is in state %d", st.ServiceState)
+	}
+	trans := func(state int, servicer string) (kf.ServiceStateTransSchema, error) {
+		return c.ServiceStateTrans(kf.ServiceStateTransOptions{OpenKFID: f.KfID(), ExternalUserID: "wmS", ServiceState: state, ServicerUserID: servicer})
+	}
+	if info, err := trans(fakewecom.StateServicer, "lisi"); err == nil || info.ErrCode != fakewecom.ErrNotServicer {
+		t.Errorf("a hand-over to someone who is not a servicer: %+v %v", info, err)
+	}
+	if _, err := trans(fakewecom.StateServicer, "zhangsan"); err != nil {
+		t.Fatal(err)
+	}
+	st := get()
+	// The SDK reads the servicer as service_userid; WeCom's documentation
+	// (and the fake) call it servicer_userid, so the SDK never sees it.
+	if st.ServiceState != fakewecom.StateServicer || st.ServiceUserID != "" {
+		t.Errorf("after the hand-over: %+v", st)
+	}
+	if state, who := f.State("wmS"); state != fakewecom.StateServicer || who != "zhangsan" {
+		t.Errorf("the fake says %d %q", state, who)
+	}
+	m := sendmsg.Text{Message: sendmsg.Message{ToUser: "wmS", OpenKFID: f.KfID()}, MsgType: "text"}
+	m.Text.Content = "the API speaks"
+	if info, _ := c.SendMsg(m); info.ErrCode != fakewecom.ErrHeld {
+		t.Errorf("send_msg while a servicer holds the session: %+v", info)
+	}
+	end, err := trans(fakewecom.StateEnded, "")
+	if err != nil || end.MsgCode == "" {
+		t.Fatalf("the end: %+v %v", end, err)
+	}
+	if info, _ := c.SendMsg(m); info.ErrCode != fakewecom.ErrSessionClosed {
+		t.Errorf("send_msg after the end: %+v", info)
+	}
+	bye := sendmsgonevent.Text{Message: sendmsgonevent.Message{Code: end.MsgCode}, MsgType: "text"}
+	bye.Text.Content = "再见"
+	if _, err := c.SendMsgOnEvent(bye); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendMsgOnEvent(bye); err == nil {
+		t.Error("the closing code worked twice")
+	}
+	if s := f.Sent("wmS"); len(s) != 1 || !s[0].Closing || s[0].Welcome || s[0].Text != "再见" {
+		t.Errorf("sent: %+v", s)
+	}
+	if _, err := trans(fakewecom.StateBot, ""); err == nil {
+		t.Error("an ended session changed state")
+	}
+	if tr := f.Transfers(); len(tr) != 2 || tr[0].To != fakewecom.StateServicer || tr[1].From != fakewecom.StateServicer || tr[1].To != fakewecom.StateEnded {
+		t.Errorf("transfers: %+v", tr)
+	}
+	// A late closing code is refused: 20 s on the fake's clock.
+	f.Text("wmS", "还有一个问题")
+	if _, err := trans(fakewecom.StateServicer, "zhangsan"); err != nil {
+		t.Fatal(err)
+	}
+	late, err := trans(fakewecom.StateEnded, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Advance(fakewecom.ClosingWindow + time.Second)
+	bye.Code = late.MsgCode
+	if _, err := c.SendMsgOnEvent(bye); err == nil {
+		t.Error("a closing code worked after 20 s")
+	}
+}

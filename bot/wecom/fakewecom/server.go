@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,7 +35,27 @@ const (
 	ErrBadMsgType    = 40008
 	ErrBadUser       = 40003 // unknown external_userid
 	ErrContentLength = 44004 // empty or too long content
+	// Session states (service_state). The codes are the ones WeCom's
+	// error table is reported to use; they are not checked against the
+	// live service.
+	ErrSessionClosed = 95013 // send_msg: the session has ended (state 4)
+	ErrNotServicer   = 95014 // trans: the userid is not a servicer of the account
+	ErrBadTransition = 95016 // trans: that change of state is not allowed
+	ErrHeld          = 95018 // send_msg: a servicer holds the session (state 3); the same code as ErrOutOfWindow
 )
+
+// Session states of service_state/get and trans.
+const (
+	StateUntreated = 0 // new, nobody has answered
+	StateBot       = 1 // the API (the "smart assistant") answers
+	StatePool      = 2 // waiting for a servicer
+	StateServicer  = 3 // a servicer (接待人员) answers in WeCom's own client
+	StateEnded     = 4 // ended; the customer's next message starts a new session
+)
+
+// ClosingWindow is how long the msg_code a change to state 4 returns can
+// be used, once, with send_msg_on_event.
+const ClosingWindow = 20 * time.Second
 
 // Limits of the customer service API.
 const (
@@ -60,8 +81,12 @@ type Sent struct {
 	Text     string // text.content, or the menu's head and tail
 	Menu     []MenuItem
 	Welcome  bool // sent with a welcome code (send_msg_on_event)
-	At       time.Time
-	Raw      json.RawMessage
+	Closing  bool // sent with the closing msg_code of a change to state 4 (send_msg_on_event)
+	// Seq orders what the fake accepted: messages sent and sessions
+	// moved (Transfer.Seq) share it.
+	Seq int
+	At  time.Time
+	Raw json.RawMessage
 }
 
 // MenuItem is one click item of a menu message.
@@ -98,12 +123,40 @@ type Server struct {
 	pageMax   int
 	refused   []int          // errcodes send_msg answered with
 	served    map[string]int // msgid → times sync_msg returned it
+	servicers map[string]bool
+	sessions  map[string]session // customer → their session's state
+	transfers []Transfer
+	accepted  int // Sent.Seq and Transfer.Seq
 }
 
 type welcomeCode struct {
-	user string
-	at   time.Time
-	used bool
+	user    string
+	at      time.Time
+	used    bool
+	closing bool // a msg_code of trans to state 4, not a welcome code
+}
+
+// session is a customer's service_state.
+type session struct {
+	state    int
+	servicer string
+}
+
+// Transfer is one accepted service_state/trans call.
+type Transfer struct {
+	User     string
+	From, To int
+	Servicer string
+	MsgCode  string // the code returned, "" for none
+	At       time.Time
+	Seq      int // orders transfers and messages sent (Sent.Seq)
+}
+
+// WithServicer makes userid a servicer (接待人员) of the account, "on
+// duty": trans may hand sessions to them. A trans to anyone else is
+// refused with ErrNotServicer.
+func WithServicer(userid string) Option {
+	return func(s *Server) { s.servicers[userid] = true }
 }
 
 // Option configures a Server.
@@ -127,7 +180,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	s := &Server{t: t, corpID: "wwfakecorp" + randHex(4), secret: "secret-" + randHex(8), token: "tok" + randHex(6),
 		aesKey: strings.TrimRight(base64.StdEncoding.EncodeToString(key), "="), kfID: "wkFAKE" + randHex(4),
 		tokens: map[string]time.Time{}, customers: map[string]Customer{}, syncToks: map[string]time.Time{},
-		welcome: map[string]welcomeCode{}, lastWrote: map[string]time.Time{}, since: map[string]int{}, calls: map[string]int{}, pageMax: 1000, served: map[string]int{}}
+		welcome: map[string]welcomeCode{}, lastWrote: map[string]time.Time{}, since: map[string]int{}, calls: map[string]int{}, pageMax: 1000, served: map[string]int{},
+		servicers: map[string]bool{}, sessions: map[string]session{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -137,6 +191,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/cgi-bin/kf/send_msg", s.api(s.sendMsg))
 	mux.HandleFunc("/cgi-bin/kf/send_msg_on_event", s.api(s.sendOnEvent))
 	mux.HandleFunc("/cgi-bin/kf/customer/batchget", s.api(s.batchGet))
+	mux.HandleFunc("/cgi-bin/kf/service_state/get", s.api(s.stateGet))
+	mux.HandleFunc("/cgi-bin/kf/service_state/trans", s.api(s.stateTrans))
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
@@ -276,6 +332,9 @@ func (s *Server) add(user, msgtype string, body map[string]any) string {
 	}
 	s.log = append(s.log, m)
 	s.lastWrote[user], s.since[user] = s.now, 0
+	if ss, ok := s.sessions[user]; !ok || ss.state == StateEnded {
+		s.sessions[user] = session{state: StateUntreated} // a new session
+	}
 	return id
 }
 
@@ -523,13 +582,18 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 	if welcome {
 		code := str(body, "code")
 		wc, ok := s.welcome[code]
-		if !ok || wc.used || s.now.Sub(wc.at) > WelcomeWindow {
+		window := WelcomeWindow
+		if wc.closing {
+			window = ClosingWindow
+		}
+		if !ok || wc.used || s.now.Sub(wc.at) > window {
 			refuse(ErrBadWelcome, "invalid code")
 			return
 		}
 		wc.used = true
 		s.welcome[code] = wc
 		m.ToUser = wc.user
+		m.Welcome, m.Closing = !wc.closing, wc.closing
 	} else {
 		if len(s.failSends) > 0 {
 			code := s.failSends[0]
@@ -554,8 +618,21 @@ func (s *Server) send(w http.ResponseWriter, body map[string]any, raw []byte, we
 			refuse(ErrOverBudget, "send msg count exceed 5")
 			return
 		}
+		switch ss := s.sessions[m.ToUser]; ss.state {
+		case StateServicer:
+			refuse(ErrHeld, "session is served by a servicer, api can not send msg")
+			return
+		case StateEnded:
+			refuse(ErrSessionClosed, "session is ended")
+			return
+		case StateUntreated:
+			// The API answered: the smart assistant has the session.
+			s.sessions[m.ToUser] = session{state: StateBot}
+		}
 		s.since[m.ToUser]++
 	}
+	s.accepted++
+	m.Seq = s.accepted
 	s.sent = append(s.sent, m)
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": m.MsgID})
 }
@@ -582,6 +659,106 @@ func (s *Server) batchGet(w http.ResponseWriter, body map[string]any, _ []byte) 
 		list = append(list, map[string]any{"external_userid": c.ExternalUserID, "nickname": c.Nickname, "avatar": "", "gender": 0, "unionid": ""})
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "customer_list": list, "invalid_external_userid": invalid})
+}
+
+// State returns a customer's session state and, in state 3, its servicer.
+// A customer who never wrote is in state 4 (no session).
+func (s *Server) State(user string) (state int, servicer string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.sessions[user]
+	if !ok {
+		return StateEnded, ""
+	}
+	return ss.state, ss.servicer
+}
+
+// SetState puts a customer's session in a state, as a servicer or WeCom's
+// own routing would (a servicer taking a session from the pool in WeCom's
+// client, ending it there).
+func (s *Server) SetState(user string, state int, servicer string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[user] = session{state: state, servicer: servicer}
+}
+
+// Transfers returns the accepted service_state/trans calls, in order.
+func (s *Server) Transfers() []Transfer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Transfer(nil), s.transfers...)
+}
+
+// allowed are the changes of state trans accepts, from → to. WeCom's own
+// table lists 3 → 3 and 3 → 4 only; the fake also lets a servicer's
+// session go back to the API (3 → 1), which the bot asks for when a case
+// moves to an owner who is not a servicer (unconfirmed: see docs/wecom.md).
+var allowed = map[int][]int{
+	StateUntreated: {StateBot, StatePool, StateServicer, StateEnded},
+	StateBot:       {StateBot, StatePool, StateServicer, StateEnded},
+	StatePool:      {StatePool, StateServicer, StateEnded},
+	StateServicer:  {StateBot, StateServicer, StateEnded},
+}
+
+func (s *Server) stateGet(w http.ResponseWriter, body map[string]any, _ []byte) {
+	if str(body, "open_kfid") != s.kfID {
+		fail(w, ErrBadKfID, "invalid open_kfid")
+		return
+	}
+	user := str(body, "external_userid")
+	if _, ok := s.customers[user]; !ok {
+		fail(w, ErrBadUser, "invalid external_userid")
+		return
+	}
+	ss, ok := s.sessions[user]
+	if !ok {
+		ss = session{state: StateEnded}
+	}
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "service_state": ss.state, "servicer_userid": ss.servicer})
+}
+
+func (s *Server) stateTrans(w http.ResponseWriter, body map[string]any, _ []byte) {
+	if str(body, "open_kfid") != s.kfID {
+		fail(w, ErrBadKfID, "invalid open_kfid")
+		return
+	}
+	user := str(body, "external_userid")
+	if _, ok := s.customers[user]; !ok {
+		fail(w, ErrBadUser, "invalid external_userid")
+		return
+	}
+	to, ok := body["service_state"].(float64)
+	if !ok {
+		fail(w, 40035, "invalid service_state")
+		return
+	}
+	servicer := str(body, "servicer_userid")
+	cur, known := s.sessions[user]
+	if !known {
+		cur = session{state: StateEnded}
+	}
+	switch {
+	case !slices.Contains(allowed[cur.state], int(to)):
+		fail(w, ErrBadTransition, fmt.Sprintf("service_state %d to %d not allowed", cur.state, int(to)))
+		return
+	case int(to) == StateServicer && !s.servicers[servicer]:
+		fail(w, ErrNotServicer, "invalid servicer_userid")
+		return
+	}
+	next := session{state: int(to)}
+	if next.state == StateServicer {
+		next.servicer = servicer
+	}
+	s.sessions[user] = next
+	tr := Transfer{User: user, From: cur.state, To: next.state, Servicer: next.servicer, At: s.now}
+	if next.state == StateEnded {
+		tr.MsgCode = "mc" + randHex(8)
+		s.welcome[tr.MsgCode] = welcomeCode{user: user, at: s.now, closing: true}
+	}
+	s.accepted++
+	tr.Seq = s.accepted
+	s.transfers = append(s.transfers, tr)
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msg_code": tr.MsgCode})
 }
 
 // ---- callbacks ----
