@@ -20,6 +20,11 @@ type Role string
 const (
 	CustomerRole Role = "customer"
 	StaffRole    Role = "staff"
+	// ReceptionRole is a message a person of the platform's own reception
+	// wrote to the customer in the platform's client (WeCom's 接待人员):
+	// it reached the customer already. User is the customer; Servicer the
+	// person's handle on the platform.
+	ReceptionRole Role = "reception"
 )
 
 // Attachment kinds.
@@ -61,6 +66,9 @@ type Inbound struct {
 	Address string
 	// Name is a display name, when the platform gives one.
 	Name string
+	// Servicer is, for ReceptionRole, the handle on the platform of the
+	// person who wrote (their WeCom userid).
+	Servicer string `json:",omitempty"`
 	// Thread is, for staff messages, the id of the case whose thread the
 	// message was written in; empty outside a thread.
 	Thread string

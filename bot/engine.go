@@ -242,8 +242,10 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (rc Receipt, err error)
 		return e.handleCustomer(ctx, in, dedupe)
 	case StaffRole:
 		return e.handleStaff(ctx, in, dedupe)
+	case ReceptionRole:
+		return e.handleReception(ctx, in, dedupe)
 	}
-	return Receipt{}, Errorf(EINVALID, "message", "role must be customer or staff")
+	return Receipt{}, Errorf(EINVALID, "message", "role must be customer, staff or reception")
 }
 
 // errNeedCaseNumber is what a decision returns when it would open a case

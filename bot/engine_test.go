@@ -225,6 +225,9 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		"bad attachment kind":  {bot.Inbound{Text: "hi", Attachments: []bot.Attachment{{Kind: "exe", URL: "x"}}}, bot.EINVALID},
 		"too many attachments": {bot.Inbound{Attachments: slices.Repeat([]bot.Attachment{{Kind: "image", URL: "u"}}, 11)}, bot.EINVALID},
 		"staff not on list":    {bot.Inbound{Role: bot.StaffRole, User: "mallory", Text: "claim 1"}, bot.EFORBIDDEN},
+		"reception, nobody":    {bot.Inbound{Role: bot.ReceptionRole, Text: "hi"}, bot.EINVALID},
+		"reception command":    {bot.Inbound{Role: bot.ReceptionRole, Servicer: "zs", Command: &bot.Command{Verb: bot.CmdClaim, Case: "1"}}, bot.EINVALID},
+		"unknown role":         {bot.Inbound{Role: "admin", Text: "claim 1"}, bot.EINVALID},
 	} {
 		t.Run(name, func(t *testing.T) {
 			in := tc.in

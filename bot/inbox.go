@@ -23,8 +23,8 @@ func (e *Engine) Accept(ctx context.Context, in Inbound) error {
 	if err != nil {
 		return err
 	}
-	if in.Role != CustomerRole && in.Role != StaffRole {
-		return Errorf(EINVALID, "message", "role must be customer or staff")
+	if in.Role != CustomerRole && in.Role != StaffRole && in.Role != ReceptionRole {
+		return Errorf(EINVALID, "message", "role must be customer, staff or reception")
 	}
 	if in.At.IsZero() {
 		in.At = e.now()

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"time"
 
 	"github.com/complaintbot/complaintbot/flows"
@@ -133,4 +134,51 @@ func (e *Engine) sessionRefused(c *Case, ch *Change, m Outbound, data map[string
 	out.ID = deadPrefix + out.ID
 	ch.Outbox = append(ch.Outbox, out)
 	e.changed(c, ch, now, "bot", "", "")
+}
+
+// handleReception records what a person of the platform's own reception
+// wrote to the customer in the platform's client: it is on the case's
+// transcript as theirs, the case's thread shows it, and it counts as an
+// answer (the first reply, no more waiting), so that nobody is nudged or
+// escalated for a customer who was answered. Nothing is sent: the
+// customer has it already. A message outside any open case is only
+// logged. The person need not be on the staff list (WeCom's receptionists
+// may take sessions from its pool without the bot): they are named by
+// their handle then.
+func (e *Engine) handleReception(ctx context.Context, in Inbound, dedupe string) (Receipt, error) {
+	staff := in.Servicer
+	if p, ok := e.cfg.People.ByHandle(in.Channel, in.Servicer); ok {
+		staff = p.ID
+	}
+	q := LoadQuery{Customer: CustomerKey(in.Channel, in.User), Dedupe: dedupe}
+	none := false
+	dup, err := e.update(ctx, "reception", q, func(snap *Snapshot, now time.Time) (*Change, error) {
+		c := snap.Case
+		none = c == nil || !c.Status.Active()
+		if none {
+			return nil, nil
+		}
+		ch := &Change{WakeUps: map[string]time.Time{}}
+		ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromStaff, Staff: staff, ID: in.ID, Text: in.Text, Attachments: in.Attachments}}})
+		text := in.Text
+		if text == "" {
+			text = "📎"
+		}
+		ch.Outbox = append(ch.Outbox, e.inThread(c, e.teamSay("team.replied", map[string]any{"ID": c.ID, "Who": e.mention(staff), "Text": text}), now))
+		first := c.FirstReplyAt.IsZero()
+		if first {
+			c.FirstReplyAt = now
+		}
+		c.WaitingSince, c.NewsAt = time.Time{}, now
+		if first {
+			e.changed(c, ch, now, staff, "first_reply", "")
+		} else {
+			e.save(c, ch, now)
+		}
+		return ch, nil
+	})
+	if err == nil && none && !dup {
+		e.log.Info("a reception message outside any open case", "platform", in.Channel, "id", in.ID)
+	}
+	return Receipt{ID: in.ID, Duplicate: dup}, err
 }

@@ -32,8 +32,16 @@ func Normalize(in Inbound) (Inbound, error) {
 	if in.Channel == "" {
 		return in, Errorf(EINVALID, op, "channel is required")
 	}
-	if err := CheckID("customer id", in.User); err != nil && in.Role == CustomerRole {
+	if err := CheckID("customer id", in.User); err != nil && (in.Role == CustomerRole || in.Role == ReceptionRole) {
 		return in, err
+	}
+	if in.Role == ReceptionRole {
+		if err := CheckID("servicer", in.Servicer); err != nil {
+			return in, err
+		}
+		if in.Command != nil {
+			return in, Errorf(EINVALID, op, "a reception message carries no command")
+		}
 	}
 	if in.Role == StaffRole && strings.TrimSpace(in.User) == "" {
 		return in, Errorf(EINVALID, op, "staff name is required")

@@ -20,8 +20,10 @@ type wireMsg struct {
 	SendTime       int64  `json:"send_time"`
 	// Origin: 3 a WeChat customer, 4 a system event, 5 a receptionist in
 	// WeCom's own client.
-	Origin  int    `json:"origin"`
-	MsgType string `json:"msgtype"`
+	Origin int `json:"origin"`
+	// ServicerUserID is the receptionist who wrote, for origin 5.
+	ServicerUserID string `json:"servicer_userid"`
+	MsgType        string `json:"msgtype"`
 	Text    *struct {
 		Content string `json:"content"`
 		MenuID  string `json:"menu_id"`
@@ -65,10 +67,20 @@ func (a *Adapter) handle(ctx context.Context, m wireMsg) error {
 	if m.MsgType == "event" {
 		return a.event(ctx, m)
 	}
-	if m.Origin != 3 || m.ExternalUserID == "" {
-		return nil // a receptionist's own message, or a system one
+	var in bot.Inbound
+	switch {
+	case m.ExternalUserID == "":
+		return nil
+	case m.Origin == 3:
+		in = bot.Inbound{Channel: Channel, ID: m.MsgID, Role: bot.CustomerRole, User: m.ExternalUserID, Name: a.name(ctx, m.ExternalUserID)}
+	case m.Origin == 5 && m.ServicerUserID != "":
+		// A receptionist answered in WeCom's own client (a session the
+		// bot handed them, or one they took from WeCom's pool): the case
+		// keeps what they said, as theirs.
+		in = bot.Inbound{Channel: Channel, ID: m.MsgID, Role: bot.ReceptionRole, User: m.ExternalUserID, Servicer: m.ServicerUserID}
+	default:
+		return nil // a system message
 	}
-	in := bot.Inbound{Channel: Channel, ID: m.MsgID, Role: bot.CustomerRole, User: m.ExternalUserID, Name: a.name(ctx, m.ExternalUserID)}
 	if m.SendTime > 0 {
 		in.At = time.Unix(m.SendTime, 0)
 	}
@@ -111,6 +123,9 @@ func (a *Adapter) handle(ctx context.Context, m wireMsg) error {
 	default:
 		a.log.Info("wecom: a message kind the bot does not read", "msgtype", m.MsgType, "msgid", m.MsgID)
 		return nil
+	}
+	if in.Role == bot.ReceptionRole {
+		in.Command = nil // a receptionist's text picks nothing
 	}
 	if in.Text == "" && len(in.Attachments) == 0 && in.Command == nil {
 		return nil

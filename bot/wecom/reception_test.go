@@ -1,6 +1,8 @@
 package wecom_test
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +270,66 @@ func TestReceptionReopenAndNewSession(t *testing.T) {
 	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
 	if tr := h.f.Transfers(); len(tr) != moves+1 || tr[moves].From != fakewecom.StateUntreated {
 		t.Errorf("transfers after WeCom ended the session: %+v", tr[moves:])
+	}
+}
+
+// TestReceptionRepliesInWeComAreOnTheCase: what a receptionist writes in
+// WeCom's own client (origin 5) is on the case's transcript as theirs, the
+// thread shows it, and it counts as the owner's answer: the first reply is
+// recorded and the customer no longer waits, so nobody is nudged for a
+// customer who was answered. Nothing is sent to the customer, who has it
+// already. A receptionist who is not on the staff list is named by their
+// WeCom userid.
+func TestReceptionRepliesInWeComAreOnTheCase(t *testing.T) {
+	t.Parallel()
+	h := receptionHarness(t, options{reception: true})
+	id := h.intake(sam, kettle)
+	h.staff("alice", "", "claim "+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	h.say(sam, "any news on my kettle?")
+	h.waitCase(id, "the customer waiting", func(c *bot.CaseView) bool { return !c.WaitingSince.IsZero() })
+	if v := h.waitCase(id, "the case", func(*bot.CaseView) bool { return true }); !v.FirstReplyAt.IsZero() {
+		t.Fatalf("a first reply before anyone answered: %v", v.FirstReplyAt)
+	}
+	n := len(h.f.Sent(sam))
+
+	msg := h.f.ServicerText(sam, "zhangsan", "Sam, a new kettle ships today")
+	h.notify(0)
+	v := h.waitCase(id, "the receptionist's answer on the case", func(c *bot.CaseView) bool {
+		return slices.ContainsFunc(c.Transcript, func(e bot.Entry) bool { return e.ID == msg })
+	})
+	e := v.Transcript[slices.IndexFunc(v.Transcript, func(e bot.Entry) bool { return e.ID == msg })]
+	if e.From != bot.FromStaff || e.Staff != "alice" || e.Internal || e.Text != "Sam, a new kettle ships today" {
+		t.Errorf("the transcript entry: %+v", e)
+	}
+	if v.FirstReplyAt.IsZero() || !v.WaitingSince.IsZero() {
+		t.Errorf("the answer did not count: first reply %v, waiting since %v", v.FirstReplyAt, v.WaitingSince)
+	}
+	h.waitTeam("alice", "→ customer", "a new kettle ships today")
+
+	other := h.f.ServicerText(sam, "wangwu", "我是王五，也在跟进")
+	h.notify(0)
+	v = h.waitCase(id, "the second receptionist's words", func(c *bot.CaseView) bool {
+		return slices.ContainsFunc(c.Transcript, func(e bot.Entry) bool { return e.ID == other && e.Staff == "wangwu" })
+	})
+	if got := len(h.f.Sent(sam)); got != n {
+		t.Errorf("the bot wrote %d messages to the customer about what the receptionists said", got-n)
+	}
+	// Read again from the start of the log (the cursor lost), the
+	// messages are on the transcript once.
+	if _, err := h.r[0].store.TakeState(context.Background(), "wecom:cursor:"+h.f.CorpID()+":"+h.f.KfID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.r[0].ad.Pull(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for _, e := range h.waitCase(id, "the case", func(*bot.CaseView) bool { return true }).Transcript {
+		if e.ID == msg {
+			count++
+		}
+	}
+	if count != 1 {
+		t.Errorf("the receptionist's message is %d times on the transcript", count)
 	}
 }

@@ -338,6 +338,19 @@ func (s *Server) add(user, msgtype string, body map[string]any) string {
 	return id
 }
 
+// ServicerText is a text a receptionist wrote to the customer in WeCom's
+// own client (origin 5): it is in sync_msg's log, and it neither opens
+// the 48-hour window nor renews the customer's five messages.
+func (s *Server) ServicerText(user, servicer, text string) string {
+	s.lock()
+	defer s.mu.Unlock()
+	s.seq++
+	id := fmt.Sprintf("msg%06d%s", s.seq, randHex(3))
+	s.log = append(s.log, map[string]any{"msgid": id, "open_kfid": s.kfID, "external_userid": user, "send_time": s.now.Unix(),
+		"origin": 5, "servicer_userid": servicer, "msgtype": "text", "text": map[string]any{"content": text}})
+	return id
+}
+
 // Text is a customer's text message.
 func (s *Server) Text(user, text string) string {
 	return s.add(user, "text", map[string]any{"text": map[string]any{"content": text}})
