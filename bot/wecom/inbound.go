@@ -24,7 +24,7 @@ type wireMsg struct {
 	// ServicerUserID is the receptionist who wrote, for origin 5.
 	ServicerUserID string `json:"servicer_userid"`
 	MsgType        string `json:"msgtype"`
-	Text    *struct {
+	Text           *struct {
 		Content string `json:"content"`
 		MenuID  string `json:"menu_id"`
 	} `json:"text"`
