@@ -182,3 +182,64 @@ func (e *Engine) handleReception(ctx context.Context, in Inbound, dedupe string)
 	}
 	return Receipt{ID: in.ID, Duplicate: dup}, err
 }
+
+// SessionMoved records what the platform reports a person of its reception
+// did with a customer's session in the platform's own client: took it
+// (from the pool, or passed on to them: servicer is their handle), gave it
+// back to the bot (servicer ""), or ended it (ended). While a person holds
+// it the bot stays quiet, as for a session it handed over itself; an ended
+// session starts again when the customer writes. The case's owner (or its
+// thread, when nobody owns it) is told, unless the owner did it. A report
+// of what the bot did itself changes nothing. id is the report's platform
+// id: a report read twice is applied once.
+func (e *Engine) SessionMoved(ctx context.Context, channel, id, user, servicer string, ended bool) error {
+	dedupe := ""
+	if id != "" {
+		dedupe = channel + ":" + id
+	}
+	if err := CheckID("customer id", user); err != nil {
+		return err
+	}
+	q := LoadQuery{Customer: CustomerKey(channel, user), Dedupe: dedupe}
+	_, err := e.update(ctx, "session moved", q, func(snap *Snapshot, now time.Time) (*Change, error) {
+		c := snap.Case
+		if c == nil || !c.Status.Active() {
+			return nil, nil
+		}
+		holder := ""
+		if !ended && servicer != "" {
+			holder = servicer
+			if p, ok := e.cfg.People.ByHandle(channel, servicer); ok {
+				holder = p.ID
+			}
+		}
+		if holder == c.HeldBy && ended == c.SessionEnded {
+			return nil, nil
+		}
+		ch := &Change{WakeUps: map[string]time.Time{}}
+		data := map[string]any{"ID": c.ID, "Platform": c.Channel, "Holder": e.mention(holder)}
+		key, detail := "team.session.back", "→ bot (in "+c.Channel+")"
+		switch {
+		case ended:
+			key, detail = "team.session.ended_there", "ended in "+c.Channel
+		case holder != "":
+			key, detail = "team.session.taken", "→ "+holder+" (in "+c.Channel+")"
+		}
+		if holder != c.HeldBy {
+			c.HeldAt = now
+		}
+		c.HeldBy, c.SessionEnded = holder, ended
+		if holder == "" {
+			c.HeldAt = time.Time{}
+		}
+		switch {
+		case c.Owner == "":
+			ch.Outbox = append(ch.Outbox, e.inThread(c, e.teamSay(key, data), now))
+		case holder != c.Owner:
+			ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, e.teamSay(key, data), now))
+		}
+		e.changed(c, ch, now, "bot", EvSession, detail)
+		return ch, nil
+	})
+	return err
+}

@@ -52,6 +52,10 @@ type wireMsg struct {
 		WelcomeCode    string `json:"welcome_code"`
 		FailMsgID      string `json:"fail_msgid"`
 		FailType       int    `json:"fail_type"`
+		// ChangeType, for session_status_change: 1 taken from the pool,
+		// 2 passed on, 3 ended, 4 taken up again.
+		ChangeType  int    `json:"change_type"`
+		NewServicer string `json:"new_servicer_userid"`
 	} `json:"event"`
 }
 
@@ -204,6 +208,18 @@ func (a *Adapter) event(ctx context.Context, m wireMsg) error {
 		return a.welcome(ctx, m)
 	case "msg_send_fail":
 		return a.sendFailed(ctx, ev.ExternalUserID, ev.FailMsgID, ev.FailType)
+	case "session_status_change":
+		// A receptionist moved the session in WeCom's own client (or WeCom
+		// reports what the bot did: the core sees it changes nothing).
+		if ev.ExternalUserID == "" || ev.ChangeType < 1 || ev.ChangeType > 4 {
+			return nil
+		}
+		err := a.engine.SessionMoved(ctx, Channel, m.MsgID, ev.ExternalUserID, ev.NewServicer, ev.ChangeType == 3)
+		if bot.Refused(err) {
+			a.log.Warn("wecom: a session change refused", "msgid", m.MsgID, "err", bot.ErrorMessage(err))
+			return nil
+		}
+		return err
 	}
 	return nil
 }

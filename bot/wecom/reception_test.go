@@ -333,3 +333,50 @@ func TestReceptionRepliesInWeComAreOnTheCase(t *testing.T) {
 		t.Errorf("the receptionist's message is %d times on the transcript", count)
 	}
 }
+
+// TestReceptionChangesMadeInWeCom: what receptionists do with a session in
+// WeCom's own client (session_status_change) is followed. Carol takes an
+// unclaimed customer from WeCom's pool: the case is held by her and the
+// thread says so. Alice claims: the session moves to her, and WeCom's
+// report of that move changes nothing more. Alice ends the chat in WeCom:
+// the case stays hers and open, she is told, and the customer's next
+// message hands the new session to her again.
+func TestReceptionChangesMadeInWeCom(t *testing.T) {
+	t.Parallel()
+	h := receptionHarness(t, options{reception: true})
+	id := h.intake(sam, kettle)
+	h.f.SessionChange(sam, fakewecom.ChangeTaken, "", "lisi")
+	h.notify(0)
+	h.waitCase(id, "carol holding the session", func(c *bot.CaseView) bool { return c.HeldBy == "carol" && c.Owner == "" })
+	h.waitTeam("alice", "#"+id, "carol took the customer's chat")
+
+	h.staff("alice", "", "claim "+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	v := h.waitCase(id, "alice holding the session", func(c *bot.CaseView) bool { return c.HeldBy == "alice" && c.Owner == "alice" })
+	events := len(v.History)
+	// WeCom reports the bot's own move; a receptionist's message read after
+	// it shows the report was handled (a pull handles the log in order).
+	h.f.SessionChange(sam, fakewecom.ChangePassed, "lisi", "zhangsan")
+	marker := h.f.ServicerText(sam, "zhangsan", "Hi Sam, Alice here")
+	h.notify(0)
+	v = h.waitCase(id, "the receptionist's message", func(c *bot.CaseView) bool {
+		return slices.ContainsFunc(c.Transcript, func(e bot.Entry) bool { return e.ID == marker })
+	})
+	for _, e := range v.History[events:] {
+		if e.What == bot.EvSession {
+			t.Errorf("WeCom's report of the bot's own move was applied again: %+v", e)
+		}
+	}
+
+	h.f.SessionChange(sam, fakewecom.ChangeEnded, "zhangsan", "")
+	h.notify(0)
+	v = h.waitCase(id, "the session ended", func(c *bot.CaseView) bool { return c.SessionEnded && c.HeldBy == "" })
+	if v.Status != bot.Claimed || v.Owner != "alice" {
+		t.Errorf("ending the chat in WeCom changed the case: %s, owner %q", v.Status, v.Owner)
+	}
+	h.waitTeam("alice", "#"+id, "was ended in")
+
+	h.say(sam, "sorry, one more thing about the kettle")
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	h.waitCase(id, "alice holding the new session", func(c *bot.CaseView) bool { return c.HeldBy == "alice" && !c.SessionEnded })
+}

@@ -62,6 +62,7 @@ type Engine interface {
 	Accept(ctx context.Context, in bot.Inbound) error
 	Welcome(ctx context.Context, channel, user string) (string, error)
 	Undelivered(ctx context.Context, m bot.Outbound, reason string) error
+	SessionMoved(ctx context.Context, channel, id, user, servicer string, ended bool) error
 	Config() bot.Config
 }
 

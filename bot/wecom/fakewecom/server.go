@@ -397,6 +397,39 @@ func (s *Server) event(ev map[string]any) string {
 	return id
 }
 
+// Session changes a receptionist makes in WeCom's own client, as
+// session_status_change events report them.
+const (
+	ChangeTaken   = 1 // taken from the pool
+	ChangePassed  = 2 // passed on to another receptionist
+	ChangeEnded   = 3
+	ChangeRetaken = 4 // taken up again
+)
+
+// SessionChange is a receptionist moving the customer's session in
+// WeCom's own client: the session's state changes (to the new servicer,
+// or ended) and a session_status_change event is logged for sync_msg.
+func (s *Server) SessionChange(user string, change int, oldServicer, newServicer string) string {
+	s.mu.Lock()
+	if change == ChangeEnded {
+		s.sessions[user] = session{state: StateEnded}
+	} else {
+		s.sessions[user] = session{state: StateServicer, servicer: newServicer}
+	}
+	s.mu.Unlock()
+	ev := map[string]any{"event_type": "session_status_change", "external_userid": user, "change_type": change}
+	if change == ChangePassed || change == ChangeEnded {
+		ev["old_servicer_userid"] = oldServicer
+	}
+	if change != ChangeEnded {
+		ev["new_servicer_userid"] = newServicer
+	}
+	if change == ChangeTaken || change == ChangeEnded {
+		ev["msg_code"] = "mc-" + randHex(6)
+	}
+	return s.event(ev)
+}
+
 // EnterSession is a customer opening the chat (a link, a QR code): the
 // event carries a welcome code, valid once for 20 s. It returns the code.
 func (s *Server) EnterSession(user string) string {
