@@ -48,9 +48,41 @@ func (e *Engine) caseSays(c *Case, ch *Change, text string, now time.Time) {
 	if c.Lang == flows.ZH {
 		text = flows.ToScript(text, c.Script)
 	}
+	if e.unreachable(c, ch, text, now) {
+		return
+	}
 	c.SentSince += e.policy().limits[c.Channel].messages(text)
 	ch.Outbox = append(ch.Outbox, Outbound{ID: newID(), Channel: c.Channel, Audience: ToCustomer, Customer: c.Customer, Case: c.ID, Kind: KindText, Text: text, At: now})
 	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text}}})
+}
+
+// unreachable reports whether the case's platform lets nobody write to
+// the customer now (its reply window closed, its message budget spent,
+// the session ended); then what the bot would have said goes to the owner
+// (or, with none, the case's thread) instead, so that it is neither sent
+// into a refusal nor lost, and the transcript keeps it as an internal
+// entry.
+func (e *Engine) unreachable(c *Case, ch *Change, text string, now time.Time) bool {
+	lim, ok := e.policy().limits[c.Channel]
+	if !ok || lim.None() && !c.SessionEnded {
+		return false
+	}
+	until, left := c.reach(lim)
+	closed := !until.IsZero() && !now.Before(until)
+	if left != 0 && !closed {
+		return false
+	}
+	data := map[string]any{"ID": c.ID, "Customer": c.DisplayName(), "Platform": c.Channel, "Text": text,
+		"Ended": c.SessionEnded, "Closed": closed, "Until": e.teamTime(until)}
+	note := e.teamSay("notice.unreachable", data)
+	if c.Owner != "" {
+		ch.Outbox = append(ch.Outbox, e.toStaff(c.Owner, c.ID, note, now))
+	} else {
+		ch.Outbox = append(ch.Outbox, e.inThread(c, note, now))
+	}
+	ch.Transcript = append(ch.Transcript, TranscriptAppend{Session: c.Session, Entries: []Entry{{At: now, From: FromBot, Text: text, Internal: true}}})
+	c.History = append(c.History, Event{At: now, Who: "bot", What: EvReachTask, Detail: "message"})
+	return true
 }
 
 // asks attaches the answers to question q to the last message the change

@@ -380,3 +380,38 @@ func TestReceptionChangesMadeInWeCom(t *testing.T) {
 	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
 	h.waitCase(id, "alice holding the new session", func(c *bot.CaseView) bool { return c.HeldBy == "alice" && !c.SessionEnded })
 }
+
+// TestReceptionStaffReopenAfterTheEnd: staff reopen a case whose session
+// the resolve ended. WeCom lets nobody write to the customer until they
+// write again, so the bot's "we reopened your case" is not sent into a
+// refusal: alice reads it, to tell the customer another way, and the
+// transcript keeps it. The customer's next message hands the new session
+// to alice.
+func TestReceptionStaffReopenAfterTheEnd(t *testing.T) {
+	t.Parallel()
+	h := receptionHarness(t, options{reception: true})
+	id := h.intake(sam, kettle)
+	h.staff("alice", "", "claim "+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	n := len(h.f.Sent(sam))
+	h.staff("alice", id, "resolve "+id+" product product defect sent a new one")
+	h.f.WaitSent(sam, n, "the closing question", func(s fakewecom.Sent) bool { return s.Closing })
+	n = len(h.f.Sent(sam))
+
+	h.staff("alice", id, "reopen "+id)
+	told := h.waitTeam("alice", "#"+id, "couldn't tell", "chat has ended")
+	v := h.waitCase(id, "the case reopened", func(c *bot.CaseView) bool { return c.Status == bot.Claimed })
+	if !slices.ContainsFunc(v.Transcript, func(e bot.Entry) bool { return e.From == bot.FromBot && e.Internal && strings.Contains(told, e.Text) }) {
+		t.Errorf("the transcript does not keep what the bot could not say (%q)", told)
+	}
+	if r := h.f.Refused(); len(r) != 0 {
+		t.Errorf("the bot wrote into a refusal: %v", r)
+	}
+	if got := len(h.f.Sent(sam)); got != n {
+		t.Errorf("%d messages reached the customer after the end", got-n)
+	}
+
+	h.say(sam, "the new kettle leaks too")
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	h.waitCase(id, "alice holding the new session", func(c *bot.CaseView) bool { return c.HeldBy == "alice" && !c.SessionEnded })
+}
