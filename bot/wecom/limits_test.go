@@ -108,3 +108,29 @@ func newLimitHarness(t *testing.T) *harness {
 	t.Helper()
 	return newHarness(t, options{fakeClock: true})
 }
+
+// TestHandoverAfterTheWindowIsToldToTheOwner: two days after the
+// customer's last message, alice hands the case to bob. WeCom would refuse
+// the bot's "bob is looking after your case", so it is not sent: bob, the
+// new owner, reads it, to reach the customer another way.
+func TestHandoverAfterTheWindowIsToldToTheOwner(t *testing.T) {
+	t.Parallel()
+	h := newLimitHarness(t)
+	id := h.intake(sam, "The kettle I bought online arrived with a cracked lid. Order B71. I want a refund.")
+	h.staff("alice", "", "claim "+id)
+	h.waitCase(id, "the claim", func(c *bot.CaseView) bool { return c.Owner == "alice" })
+	h.f.Advance(wecom.Limits.Window + time.Hour)
+	n := len(h.f.Sent(sam))
+	h.staff("alice", id, "handover "+id+" bob refunds are his")
+	h.waitCase(id, "the hand-over", func(c *bot.CaseView) bool { return c.Owner == "bob" })
+	told := h.waitTeam("bob", "#"+id, "couldn't tell", "bob")
+	if !strings.Contains(told, "stopped letting us write") {
+		t.Errorf("bob is not told the window closed: %q", told)
+	}
+	if got := len(h.f.Sent(sam)); got != n {
+		t.Errorf("%d messages went to the customer after the window closed", got-n)
+	}
+	if r := h.f.Refused(); len(r) != 0 {
+		t.Errorf("WeCom refused messages: %v", r)
+	}
+}
