@@ -54,6 +54,7 @@ func analyze(text string, ctx Context) (a Analysis) {
 
 	r.readContacts()
 	r.readDeadlines()
+	r.readEventDeadlines()
 	r.readDates()
 	r.readMoney()
 	r.readPhones()

@@ -332,6 +332,9 @@ func zhDateContextOK(n string, rule string, at span) bool {
 	if before == '每' || before == '第' || before >= '0' && before <= '9' {
 		return false
 	}
+	if before == '下' && rule != "ago" {
+		return false // 下周一, 下个星期三, 下周末: a day to come
+	}
 	unprefixed := !strings.ContainsRune("上这本去今前", first)
 	if rule != "ago" && rule != "fewDays" && isFutureAfter(n[at.end:]) {
 		return false // 我周日要出差, 周六之前: not when it happened

@@ -194,6 +194,19 @@ func TestAnalyzeDurationsAndDeadlines(t *testing.T) {
 		{"it was supposed to arrive by Friday", nil, []Slot{Deadline}},
 		{"three days ago", []string{"when=2026-11-20"}, []Slot{Deadline}},
 		{"三天内给我答复", []string{"deadline=2026-11-26"}, nil},
+		// The day of an event the customer needs the thing for.
+		{"明天就是我女儿生日，蛋糕还没送到", []string{"deadline=2026-11-24"}, []Slot{When}},
+		{"My daughter's birthday is tomorrow and the cake hasn't arrived", []string{"deadline=2026-11-24"}, []Slot{When}},
+		{"tomorrow is my son's birthday", []string{"deadline=2026-11-24"}, []Slot{When}},
+		{"下周一我就要出国了，护照还在你们那", []string{"deadline=2026-11-30"}, []Slot{When}},
+		{"婚礼是这周六，礼服还没改好", []string{"deadline=2026-11-28"}, []Slot{When}},
+		{"婚禮是這週六，禮服還沒改好", []string{"deadline=2026-11-28"}, []Slot{When}},
+		{"I fly out on Friday and my passport is still with you", []string{"deadline=2026-11-27"}, []Slot{When}},
+		{"上周六是我生日，蛋糕没到", []string{"when=2026-11-21"}, []Slot{Deadline}},
+		{"my birthday was yesterday and the cake never came", nil, []Slot{Deadline}},
+		// A day of next week is never the day something happened.
+		{"下个星期三买的", nil, []Slot{When}},
+		{"下周一再说吧", nil, []Slot{When}},
 	} {
 		a := Analyze(tc.text, Context{Now: monday})
 		for _, spec := range tc.has {
