@@ -332,8 +332,8 @@ func zhDateContextOK(n string, rule string, at span) bool {
 	if before == '每' || before == '第' || before >= '0' && before <= '9' {
 		return false
 	}
-	if before == '下' && rule != "ago" {
-		return false // 下周一, 下个星期三, 下周末: a day to come
+	if before == '下' && rule != "ago" || strings.HasSuffix(n[:at.start], "明年") || strings.HasSuffix(n[:at.start], "后年") {
+		return false // 下周一, 下个星期三, 下周末, 明年一月: a day to come
 	}
 	unprefixed := !strings.ContainsRune("上这本去今前", first)
 	if rule != "ago" && rule != "fewDays" && isFutureAfter(n[at.end:]) {

@@ -113,8 +113,9 @@ var (
 	reRelDay  = regexp.MustCompile(`大后天|后天|明天|明早|明晚|明日|今天|今晚|今早|今日|` +
 		`\b(?:the\s+)?day\s+after\s+tomorrow\b|\b(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro)\b|` +
 		`\b(?:today|tonight|tonite|eod|cob)\b|\bthis\s+(?:morning|afternoon|evening)\b|\b(?:end|close)\s+of\s+(?:the\s+)?(?:business\s+)?day\b`)
-	reWeekEnd  = regexp.MustCompile(`本周内|这周内|本周之内|这周之内|周末前|本周末前|这周末前|\bend\s+of\s+(?:the\s+|this\s+)?week\b|\beow\b|\bthis\s+week\b`)
-	reMonthEnd = regexp.MustCompile(`月底|月末|\bend\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b`)
+	reNextWeekEnd = regexp.MustCompile(`下个?周末(?:之|以)?前|\bbefore\s+next\s+weekend\b`)
+	reWeekEnd     = regexp.MustCompile(`本周内|这周内|本周之内|这周之内|周末前|本周末前|这周末前|\bend\s+of\s+(?:the\s+|this\s+)?week\b|\beow\b|\bthis\s+week\b`)
+	reMonthEnd    = regexp.MustCompile(`月底|月末|\bend\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b`)
 
 	reClock   = regexp.MustCompile(`(?:^|[^0-9])(\d{1,2})\s*:\s*(\d{2})(?:\s*(?:(am|pm)\b|(a\.m\.|p\.m\.)))?`)
 	reAmPm    = regexp.MustCompile(`\b(\d{1,2})(?:\.(\d{2}))?\s*(?:(am|pm)\b|(a\.m\.|p\.m\.))`)
@@ -310,6 +311,9 @@ func findDay(s string, now time.Time) (time.Time, dayKind, string) {
 			n = 1
 		}
 		return today.AddDate(0, 0, n), namedDay, blank(m)
+	}
+	if m := reNextWeekEnd.FindStringIndex(s); m != nil {
+		return weekdayFrom(today, 4, 1, false), namedDay, blank(m)
 	}
 	if m := reWeekEnd.FindStringIndex(s); m != nil {
 		return weekdayFrom(today, 4, 0, true), namedDay, blank(m)

@@ -139,6 +139,8 @@ func TestParseTime(t *testing.T) {
 		{"明天下班前", "明天下班前", "2026-11-28 18:00"},
 		{"end of the week", "end of the week", "2026-11-27 18:00"},
 		{"本周内", "本周内", "2026-11-27 18:00"},
+		{"下周末前 is next week's Friday", "下周末前", "2026-12-04 18:00"},
+		{"before next weekend", "before next weekend", "2026-12-04 18:00"},
 		{"月底", "月底", "2026-11-30 18:00"},
 
 		// A time alone: today, or tomorrow when it has passed.

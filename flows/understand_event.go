@@ -34,6 +34,9 @@ var (
 		{re: regexp.MustCompile(`\b` + enEventWords + `\b[^,.;!?\n]{0,20}?\b(?:is|'s|falls|takes place)\s+` + enEventDay + `\b`), words: enEventNeedles, after: 64},
 		// tomorrow is my daughter's birthday
 		{re: regexp.MustCompile(`\b` + enEventDay + `\s+(?:is|'s)\s+(?:my|our|his|her|their|the)\b[^,.;!?\n]{0,20}?\b` + enEventWords + `\b`), words: enEventNeedles, before: 64},
+		// I need it next Monday, we need them back by tomorrow
+		{re: regexp.MustCompile(`\bneeds?\s+(?:it|them|this|that|one|(?:the|my|our)\s+[a-z]+)\s+(?:back\s+)?(?:for\s+|on\s+|by\s+)?` + enEventDay + `\b`),
+			words: []string{"need"}, after: 60},
 		// I fly out on Friday, we are leaving tomorrow
 		{re: regexp.MustCompile(`\b(?:i|we)(?:'m|'re| am| are)?\s+(?:fly|flying|leave|leaving|travel|travelling|traveling|getting married)\s+(?:out\s+|abroad\s+)?` + enEventDay + `\b`),
 			words: []string{"fly", "leav", "travel", "married"}, before: 12, after: 40},

@@ -207,6 +207,10 @@ func TestAnalyzeDurationsAndDeadlines(t *testing.T) {
 		// A day of next week is never the day something happened.
 		{"下个星期三买的", nil, []Slot{When}},
 		{"下周一再说吧", nil, []Slot{When}},
+		{"明年一月再说", nil, []Slot{When}},
+		{"去年一月买的", []string{"when~=2025-01-01"}, nil},
+		{"I ordered it last Friday and I need it next Monday", []string{"when=2026-11-20", "deadline=2026-11-30"}, nil},
+		{"下周末前能到吗", []string{"deadline=2026-12-04"}, []Slot{When}},
 	} {
 		a := Analyze(tc.text, Context{Now: monday})
 		for _, spec := range tc.has {
