@@ -690,7 +690,7 @@ func (e *Engine) newCase(id string, conv *Conversation, st *flows.State, now tim
 	}
 	c.Complainer = st.Complainer()
 	c.Tip = e.say(e.cfg.TeamLang, "tip."+string(c.Complainer), nil)
-	c.Priority, c.Urgent = assess(st)
+	c.Priority, c.Urgent = assess(st, now)
 	if status == Withdrawn {
 		c.Priority, c.Urgent = Low, false
 	}

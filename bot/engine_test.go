@@ -339,6 +339,22 @@ func TestWithdrawalIsRecordedNotDiscarded(t *testing.T) {
 	}
 }
 
+// TestNearDeadlineMakesTheCaseHigh: a customer whose deadline is tomorrow
+// (the cake for their daughter's birthday) cannot wait at the usual pace;
+// one whose deadline is weeks away can.
+func TestNearDeadlineMakesTheCaseHigh(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.turn("ann", "明天就是我女儿生日，在你们网店订的蛋糕还没送到，订单号A123456")
+	v := h.finishIntake("ann")
+	if v.Facts[flows.Deadline].Date != start.AddDate(0, 0, 1).Format(time.DateOnly) || v.Priority != bot.High {
+		t.Errorf("deadline %+v, priority %s; want tomorrow and high", v.Facts[flows.Deadline], v.Priority)
+	}
+	h.turn("ben", "The cake I ordered online hasn't been confirmed, and I need it by December 30. Order A654321.")
+	if v := h.finishIntake("ben"); v.Facts[flows.Deadline].Date != "2026-12-30" || v.Priority != bot.Normal {
+		t.Errorf("deadline %+v, priority %s; want December 30 and normal", v.Facts[flows.Deadline], v.Priority)
+	}
+}
+
 func TestRiskMakesTheCaseUrgent(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	h.turn("kim", "你们卖的热水壶漏电,我孩子被电了一下!我要去12315投诉,还要找媒体曝光!")
