@@ -199,8 +199,11 @@ func money(amount float64, currency string) string {
 // WhereWords words a Where fact in lang: the understanding keeps "online"
 // and "online (京东)" language-neutral; the customer reads "网上(京东)".
 func WhereWords(cat *Catalog, lang Lang, v string) string {
-	if v == "online" {
+	switch v {
+	case "online":
 		return cat.Text(lang, "where.online", 1, nil)
+	case WhereHome:
+		return cat.Text(lang, "where.home", 1, nil)
 	}
 	if p, ok := strings.CutPrefix(v, "online ("); ok && strings.HasSuffix(p, ")") {
 		return cat.Text(lang, "where.online_at", 1, map[string]any{"Platform": strings.TrimSuffix(p, ")")})

@@ -362,3 +362,38 @@ func TestAPlaceTheyCannotGoToIsNotWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeHomeVisits: a visit to the customer's home is where it
+// happened, and the repair it was for is what went wrong, not what they
+// ask for; a visit asked for is an outcome, and says nothing of where.
+func TestAnalyzeHomeVisits(t *testing.T) {
+	for _, tc := range []struct {
+		text     string
+		has      []string
+		notWhere bool
+		noRepair bool
+	}{
+		{"昨天你们的安装师傅上门装空调，把我家墙弄坏了，我要赔偿", []string{"where:other=home", "outcome:compensation=compensation"}, false, true},
+		{"Your technician came to my house yesterday to fix the dishwasher and now it leaks everywhere. I want compensation.",
+			[]string{"where:other=home", "outcome:compensation=compensation"}, false, true},
+		{"洗衣机坏了，请派师傅上门修", []string{"outcome:repair=repair"}, true, false},
+		{"Can you send someone to fix the boiler?", []string{"outcome:repair=repair"}, true, false},
+		{"网上买的冰箱，送货师傅到我家时把门撞坏了", []string{"where:online=online"}, false, false},
+	} {
+		a := Analyze(tc.text, Context{Now: monday})
+		for _, spec := range tc.has {
+			if !slices.ContainsFunc(a.Findings, func(f Finding) bool { return findingMatches(f, spec) }) {
+				t.Errorf("%q: want %s\n%s", tc.text, spec, describe(a))
+			}
+		}
+		if tc.notWhere && len(a.Found(Where)) > 0 {
+			t.Errorf("%q: a visit asked for was read as where it happened\n%s", tc.text, describe(a))
+		}
+		if tc.noRepair && slices.ContainsFunc(a.Findings, func(f Finding) bool { return f.Slot == Outcome && f.Kind == Repair }) {
+			t.Errorf("%q: the visit that went wrong was read as a repair asked for\n%s", tc.text, describe(a))
+		}
+		if n := len(a.Found(Where)); n > 1 {
+			t.Errorf("%q: %d places\n%s", tc.text, n, describe(a))
+		}
+	}
+}

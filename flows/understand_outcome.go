@@ -68,6 +68,11 @@ var wishCues = []string{"要", "想", "希望", "请", "给我", "安排", "需�
 // visit"), not what the customer asks for.
 var bookedCues = []string{"约了", "约好", "预约", "已约", "说好", "约的", "约师傅", "booked", "scheduled", "appointment", "arranged"}
 
+// visitedCues before a repair word say a visit already happened: it is
+// what the complaint is about, not what the customer asks for.
+var visitedCues = []string{"昨天", "前天", "上周", "上次", "那天", "当时", "你们的", "你们派的", "来了", "came", "was here", "were here", "visited",
+	"turned up", "showed up", "sent someone", "sent a"}
+
 // strongWishCues say the customer asks for what follows even after a
 // booking word: 我想预约上门维修, "I need to book a repair".
 var strongWishCues = []string{"要", "想", "希望", "需要", "麻烦", "帮我", "申请", "want", "need", "please", "can you", "could you"}
@@ -117,6 +122,9 @@ func (r *reading) outcomeIsTopic(h lexHit) bool {
 			if containsWord(before, w) && r.ctx.Expect != Outcome && !containsAnyWord(before, strongWishCues) {
 				return true // 约了师傅上门保养: the visit the complaint is about
 			}
+		}
+		if r.ctx.Expect != Outcome && containsAnyWord(before, visitedCues) && !containsAnyWord(before, strongWishCues) {
+			return true // 昨天你们的师傅上门装空调, "came yesterday to fix the dishwasher": the visit that went wrong
 		}
 		if !serviceWords[h.lex.word] || r.ctx.Expect == Outcome || strings.TrimSpace(before) == "" && c.end == h.end {
 			return false

@@ -77,6 +77,47 @@ func (r *reading) readPlaces() {
 			r.add(Finding{Slot: Where, Kind: WhereCity, Value: r.u.source(h.start, h.end)}, at)
 		}
 	}
+	r.readHome()
+}
+
+// zhHomeScan and enHomeScan find a visit to the customer's home: where a
+// delivery, an installation or a repair went wrong (师傅上门, 来我家, "your
+// technician came to my house"). It is read only when no store or shop is
+// named, and never from a visit asked for (派人上门修).
+var (
+	zhHomeScan = nearScan{re: regexp.MustCompile(`上门|来我家|到我家|来家里|到家里|来我们家|到我们家`),
+		words: []string{"上门", "我家", "家里", "我们家"}, before: 6, after: 6}
+	enHomeScan = nearScan{re: regexp.MustCompile(`\b(?:came|come|coming|visited|turned up|showed up|arrived)\s+(?:over\s+)?(?:to|at)\s+(?:my|our)\s+(?:house|home|flat|apartment|place)\b|\bhome visit\b`),
+		words: []string{"house", "home", "flat", "apartment", "place"}, before: 40, after: 8}
+)
+
+// WhereHome is the Value of a Where read as the customer's home.
+const WhereHome = "home"
+
+// readHome reads a visit to the customer's home as where it happened.
+func (r *reading) readHome() {
+	if r.has(Where, "") {
+		return
+	}
+	var scans []nearScan
+	if r.u.han > 0 {
+		scans = append(scans, zhHomeScan)
+	}
+	if r.u.words > 0 {
+		scans = append(scans, enHomeScan)
+	}
+	for _, sc := range scans {
+		for _, loc := range sc.findAll(r.u.norm) {
+			at := span{loc[0], loc[1]}
+			c := r.u.clauseAt(at.start)
+			if r.claimed(at) || r.ctx.Expect == Outcome || containsAnyWord(r.u.norm[c.start:at.start], wishCues) {
+				continue // 派人上门修, "please come to my house": a visit asked for, not where it happened
+			}
+			r.claim(at)
+			r.add(Finding{Slot: Where, Kind: WhereOther, Value: WhereHome}, at)
+			return
+		}
+	}
 }
 
 // readStores reads stores named in Chinese (by walking back from 店, 专卖店
