@@ -746,14 +746,24 @@ var allowed = map[int][]int{
 	StateServicer:  {StateBot, StateServicer, StateEnded},
 }
 
-func (s *Server) stateGet(w http.ResponseWriter, body map[string]any, _ []byte) {
+// stateCustomer checks the account and the customer of a service_state
+// call, answering the error itself when one is wrong.
+func (s *Server) stateCustomer(w http.ResponseWriter, body map[string]any) (string, bool) {
 	if str(body, "open_kfid") != s.kfID {
 		fail(w, ErrBadKfID, "invalid open_kfid")
-		return
+		return "", false
 	}
 	user := str(body, "external_userid")
 	if _, ok := s.customers[user]; !ok {
 		fail(w, ErrBadUser, "invalid external_userid")
+		return "", false
+	}
+	return user, true
+}
+
+func (s *Server) stateGet(w http.ResponseWriter, body map[string]any, _ []byte) {
+	user, ok := s.stateCustomer(w, body)
+	if !ok {
 		return
 	}
 	ss, ok := s.sessions[user]
@@ -764,13 +774,8 @@ func (s *Server) stateGet(w http.ResponseWriter, body map[string]any, _ []byte) 
 }
 
 func (s *Server) stateTrans(w http.ResponseWriter, body map[string]any, _ []byte) {
-	if str(body, "open_kfid") != s.kfID {
-		fail(w, ErrBadKfID, "invalid open_kfid")
-		return
-	}
-	user := str(body, "external_userid")
-	if _, ok := s.customers[user]; !ok {
-		fail(w, ErrBadUser, "invalid external_userid")
+	user, ok := s.stateCustomer(w, body)
+	if !ok {
 		return
 	}
 	to, ok := body["service_state"].(float64)
