@@ -35,6 +35,25 @@ func receptionHarness(t *testing.T, o options) *harness {
 
 const kettle = "The kettle I bought online arrived with a cracked lid. Order B71. I want a refund."
 
+// heldByAlice plays sam's intake and alice's claim, and waits until the
+// session is hers (zhangsan); it returns the case id.
+func (h *harness) heldByAlice() string {
+	h.t.Helper()
+	id := h.intake(sam, kettle)
+	h.staff("alice", "", "claim "+id)
+	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	return id
+}
+
+// resolveHeld has alice resolve the case and returns the closing question
+// sent with the end of the session.
+func (h *harness) resolveHeld(id string) fakewecom.Sent {
+	h.t.Helper()
+	n := len(h.f.Sent(sam))
+	h.staff("alice", id, "resolve "+id+" product product defect sent a new one")
+	return h.f.WaitSent(sam, n, "the closing question", func(s fakewecom.Sent) bool { return s.Closing })
+}
+
 // waitState waits until the customer's session is in state, with
 // servicer ("" for any).
 func (h *harness) waitState(user string, state int, servicer string) {
@@ -215,9 +234,7 @@ func TestReceptionOff(t *testing.T) {
 func TestReceptionHandover(t *testing.T) {
 	t.Parallel()
 	h := receptionHarness(t, options{reception: true})
-	id := h.intake(sam, kettle)
-	h.staff("alice", "", "claim "+id)
-	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	id := h.heldByAlice()
 	h.staff("alice", id, "handover "+id+" carol she knows kettles")
 	h.waitState(sam, fakewecom.StateServicer, "lisi")
 	h.waitCase(id, "carol holds it", func(c *bot.CaseView) bool { return c.HeldBy == "carol" })
@@ -248,12 +265,9 @@ func TestReceptionHandover(t *testing.T) {
 func TestReceptionReopenAndNewSession(t *testing.T) {
 	t.Parallel()
 	h := receptionHarness(t, options{reception: true})
-	id := h.intake(sam, kettle)
-	h.staff("alice", "", "claim "+id)
-	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	id := h.heldByAlice()
 	n := len(h.f.Sent(sam))
-	h.staff("alice", id, "resolve "+id+" product product defect sent a new one")
-	closing := h.f.WaitSent(sam, n, "the closing question", func(s fakewecom.Sent) bool { return s.Closing })
+	closing := h.resolveHeld(id)
 	h.f.MenuClick(sam, closing.Menu[1]) // not yet
 	h.notify(0)
 	h.waitCase(id, "the case reopened and held", func(c *bot.CaseView) bool { return c.Status == bot.Claimed && c.HeldBy == "alice" })
@@ -283,9 +297,7 @@ func TestReceptionReopenAndNewSession(t *testing.T) {
 func TestReceptionRepliesInWeComAreOnTheCase(t *testing.T) {
 	t.Parallel()
 	h := receptionHarness(t, options{reception: true})
-	id := h.intake(sam, kettle)
-	h.staff("alice", "", "claim "+id)
-	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	id := h.heldByAlice()
 	h.say(sam, "any news on my kettle?")
 	h.waitCase(id, "the customer waiting", func(c *bot.CaseView) bool { return !c.WaitingSince.IsZero() })
 	if v := h.waitCase(id, "the case", func(*bot.CaseView) bool { return true }); !v.FirstReplyAt.IsZero() {
@@ -390,13 +402,9 @@ func TestReceptionChangesMadeInWeCom(t *testing.T) {
 func TestReceptionStaffReopenAfterTheEnd(t *testing.T) {
 	t.Parallel()
 	h := receptionHarness(t, options{reception: true})
-	id := h.intake(sam, kettle)
-	h.staff("alice", "", "claim "+id)
-	h.waitState(sam, fakewecom.StateServicer, "zhangsan")
+	id := h.heldByAlice()
+	h.resolveHeld(id)
 	n := len(h.f.Sent(sam))
-	h.staff("alice", id, "resolve "+id+" product product defect sent a new one")
-	h.f.WaitSent(sam, n, "the closing question", func(s fakewecom.Sent) bool { return s.Closing })
-	n = len(h.f.Sent(sam))
 
 	h.staff("alice", id, "reopen "+id)
 	told := h.waitTeam("alice", "#"+id, "couldn't tell", "chat has ended")
